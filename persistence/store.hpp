@@ -1,0 +1,94 @@
+// The storage interface: users, messages and deliveries, over any backend.
+//
+// A store is one database connection. It is not thread-safe: each store is
+// owned by exactly one detached actor (the writer or the reader), and every
+// call blocks on the database. Errors come back as caf::error made from
+// parley::error_code (unavailable when the database cannot be reached,
+// username_taken, unknown_recipient, invalid_content, internal).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+#include "proto/domain.hpp"
+
+namespace parley::persistence {
+
+/// The outcome of storing one message of a batch.
+struct insert_outcome {
+  caf::error error;     ///< set when this row was rejected; others unaffected
+  chat_message message; ///< the stored row (the original one if duplicate)
+  bool duplicate = false; ///< (sender, client_msg_id) was already stored
+};
+
+/// A user's presence change, applied in batches.
+struct presence_change {
+  user_id user = 0;
+  presence status = presence::offline;
+};
+
+/// One database connection with the operations Parley needs.
+class store {
+public:
+  virtual ~store() = default;
+
+  /// Creates an account; error username_taken if the name exists.
+  virtual caf::expected<user_record>
+  create_user(const std::string& username, const std::string& password_hash)
+    = 0;
+
+  /// Looks an account up by exact username; nullopt when unknown.
+  virtual caf::expected<std::optional<account>>
+  find_account(const std::string& username) = 0;
+
+  /// Whether a user with this id exists.
+  virtual caf::expected<bool> user_exists(user_id id) = 0;
+
+  /// Applies presence changes in order, in one transaction.
+  virtual caf::error set_presence(const std::vector<presence_change>& changes)
+    = 0;
+
+  /// Stores messages in one transaction, in order, so that ids ascend in
+  /// the order given. `sent_at_ms`, `sender_username` are taken as given;
+  /// `id` is ignored. A message whose (sender_id, client_msg_id) is already
+  /// stored (also earlier in the same batch) is not stored again: its
+  /// outcome is the original with duplicate = true. Returns one outcome per
+  /// input, or an error when the transaction as a whole failed (then
+  /// nothing of the batch is stored and the caller may retry row by row).
+  virtual caf::expected<std::vector<insert_outcome>>
+  insert_messages(const std::vector<chat_message>& batch) = 0;
+
+  /// Marks messages as delivered (handed to one recipient connection).
+  virtual caf::error mark_delivered(const std::vector<message_id>& ids) = 0;
+
+  /// Returns up to `limit` undelivered messages to `recipient` in id order
+  /// and marks them delivered in the same transaction.
+  virtual caf::expected<std::vector<chat_message>>
+  claim_undelivered(user_id recipient, std::size_t limit) = 0;
+
+  /// Messages to or from `user` with id > `after`, in id order, at most
+  /// `limit` (the resume replay, paged by the caller).
+  virtual caf::expected<std::vector<chat_message>>
+  messages_after(user_id user, message_id after, std::size_t limit) = 0;
+
+  /// The conversation between `a` and `b`, newest first, ids < `before`
+  /// (no bound when nullopt), at most `limit`.
+  virtual caf::expected<std::vector<chat_message>>
+  conversation(user_id a, user_id b, std::optional<message_id> before,
+               std::size_t limit)
+    = 0;
+};
+
+/// Opens a connection and creates or migrates the schema. `url` is
+/// `sqlite:PATH` or `postgresql://user[:password]@host[:port]/dbname`
+/// (also `postgresql:///dbname?host=/socket/dir`). Errors: invalid_request
+/// for a malformed URL, unavailable when the database cannot be reached.
+caf::expected<std::unique_ptr<store>> open_store(const std::string& url);
+
+} // namespace parley::persistence

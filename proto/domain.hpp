@@ -1,0 +1,76 @@
+// Domain types shared by every layer: ids, users and stored chat messages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace parley {
+
+/// Database id of a user account.
+using user_id = std::int64_t;
+
+/// Database id of a stored message; also the resume cursor of a client.
+using message_id = std::int64_t;
+
+/// Milliseconds since the Unix epoch, UTC.
+using timestamp_ms = std::int64_t;
+
+/// A user's presence as stored in `users.status`.
+enum class presence : std::uint8_t { offline = 0, online = 1 };
+
+/// The wire and database spelling of a presence ("online"/"offline").
+const char* to_string(presence x);
+
+/// A user as other users may see it.
+struct user_record {
+  user_id id = 0;
+  std::string username;
+  std::string status; ///< "online" or "offline"
+};
+
+/// A user together with the secret needed to log in (never leaves the node).
+struct account {
+  user_id id = 0;
+  std::string username;
+  std::string password_hash; ///< argon2id string from crypto_pwhash_str
+  std::string status;
+};
+
+/// A private message, either about to be stored (id == 0) or stored.
+struct chat_message {
+  message_id id = 0;
+  user_id sender_id = 0;
+  std::string sender_username;
+  user_id recipient_id = 0;
+  std::string content;
+  std::string client_msg_id; ///< empty when the client sent none
+  timestamp_ms sent_at_ms = 0;
+};
+
+inline bool operator==(const user_record& x, const user_record& y) {
+  return x.id == y.id && x.username == y.username && x.status == y.status;
+}
+
+inline bool operator==(const chat_message& x, const chat_message& y) {
+  return x.id == y.id && x.sender_id == y.sender_id
+         && x.sender_username == y.sender_username
+         && x.recipient_id == y.recipient_id && x.content == y.content
+         && x.client_msg_id == y.client_msg_id && x.sent_at_ms == y.sent_at_ms;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_record& x) {
+  return f(caf::meta::type_name("user_record"), x.id, x.username, x.status);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
+  return f(caf::meta::type_name("chat_message"), x.id, x.sender_id,
+           x.sender_username, x.recipient_id, x.content, x.client_msg_id,
+           x.sent_at_ms);
+}
+
+} // namespace parley

@@ -1,0 +1,38 @@
+// Named limits of the protocol; every bound a client can hit is here.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace parley::limits {
+
+/// Default for --max-content-bytes: UTF-8 bytes of one message's content.
+constexpr std::size_t max_content_bytes = 4096;
+
+/// Default for --max-frame-bytes: one WebSocket message, after reassembly.
+constexpr std::size_t max_frame_bytes = 64 * 1024;
+
+/// Longest client_msg_id, in bytes.
+constexpr std::size_t max_client_msg_id_bytes = 64;
+
+/// Usernames are 3-32 characters of [A-Za-z0-9_.-].
+constexpr std::size_t min_username_chars = 3;
+constexpr std::size_t max_username_chars = 32;
+
+/// Passwords have at least 8 characters (bytes of UTF-8); the upper bound
+/// keeps hashing cost independent of what a client sends.
+constexpr std::size_t min_password_chars = 8;
+constexpr std::size_t max_password_bytes = 1024;
+
+/// History paging: default and cap of `limit`.
+constexpr std::size_t default_history_limit = 50;
+constexpr std::size_t max_history_limit = 200;
+
+/// JSON nesting accepted from clients; anything deeper is rejected early so
+/// that a hostile frame cannot exhaust the parser's stack.
+constexpr std::size_t max_json_depth = 16;
+
+/// HTTP request bodies (register/login) are tiny.
+constexpr std::size_t max_http_body_bytes = 16 * 1024;
+
+} // namespace parley::limits
