@@ -66,6 +66,7 @@ public:
   /// Why the handler stopped the parser; empty when it did not.
   const std::string& refusal() const { return refusal_; }
 
+  /// The SAX handler concept: each event is checked, then forwarded.
   bool Null() { return doc_.Null(); }
   bool Bool(bool x) { return doc_.Bool(x); }
   bool Int(int x) { return doc_.Int(x); }

@@ -45,11 +45,13 @@ struct client_msg_id_check {
   bool usable = true;
 };
 
+// A NUL is refused too: the id is stored, and PostgreSQL text cannot hold it.
 client_msg_id_check check_client_msg_id(const Value& frame) {
   const Value* id = find(frame, "client_msg_id");
   if (id == nullptr) return {};
   if (!id->IsString() || id->GetStringLength() == 0 ||
-      id->GetStringLength() > limits::max_client_msg_id_bytes)
+      id->GetStringLength() > limits::max_client_msg_id_bytes ||
+      view_of(*id).find('\0') != std::string_view::npos)
     return {{}, false};
   return {std::string{view_of(*id)}, true};
 }

@@ -151,7 +151,8 @@ TEST_SUITE("client_msg_id") {
   }
 
   TEST_CASE("an empty or non-string client_msg_id is rejected") {
-    for (auto id : {"\"\"", "12", "null", "true", "[\"a\"]", "{}"}) {
+    for (auto id :
+         {"\"\"", "12", "null", "true", "[\"a\"]", "{}", R"("a\u0000b")"}) {
       CAPTURE(id);
       auto rejected = rejection_of(message_with_id(id));
       CHECK(rejected.code == error_code::invalid_client_msg_id);

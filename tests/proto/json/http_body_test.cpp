@@ -118,6 +118,12 @@ TEST_SUITE("decode_credentials") {
           error_code::invalid_request);
   }
 
+  TEST_CASE("a username with an escaped NUL is invalid_request") {
+    auto bad = refused(R"({"username":"al\u0000ice","password":"pw"})");
+    CHECK(bad.code == error_code::invalid_request);
+    CHECK(bad.message.find("NUL") != std::string::npos);
+  }
+
   TEST_CASE("a body over the HTTP body limit is refused before parsing") {
     auto padding = std::string(parley::limits::max_http_body_bytes, ' ');
     auto bad = refused(R"({"username":"a","password":"b"})" + padding);
