@@ -66,6 +66,17 @@ typename Inspector::result_type inspect(Inspector& f, user_record& x) {
   return f(caf::meta::type_name("user_record"), x.id, x.username, x.status);
 }
 
+inline bool operator==(const account& x, const account& y) {
+  return x.id == y.id && x.username == y.username
+         && x.password_hash == y.password_hash && x.status == y.status;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account& x) {
+  return f(caf::meta::type_name("account"), x.id, x.username,
+           x.password_hash, x.status);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
   return f(caf::meta::type_name("chat_message"), x.id, x.sender_id,

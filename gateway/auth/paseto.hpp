@@ -19,13 +19,12 @@ std::string paseto_v4_encrypt(const paseto_key& key, std::string_view payload,
                               const unsigned char* nonce = nullptr);
 
 /// Decrypts and authenticates a "v4.local." token; nullopt when the token is
-/// malformed (including non-canonical base64url), has another footer, or
-/// fails authentication. Never throws on any input.
-std::optional<std::string> paseto_v4_decrypt(const paseto_key& key,
-                                             std::string_view token,
-                                             std::string_view footer = {},
-                                             std::string_view
-                                               implicit_assertion
-                                             = {});
+/// malformed (including non-canonical base64url), its footer differs from
+/// `footer` (absent iff `footer` is empty), or authentication fails.
+/// Never throws on any input (short of running out of memory).
+std::optional<std::string>
+paseto_v4_decrypt(const paseto_key& key, std::string_view token,
+                  std::string_view footer = {},
+                  std::string_view implicit_assertion = {});
 
 } // namespace parley::auth

@@ -1,0 +1,33 @@
+// What a session actor may do to its WebSocket connection, without Beast.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace parley {
+
+/// The gateway's WebSocket connection as seen from actors. Every function is
+/// safe to call from any thread: implementations post to the connection's
+/// own strand, so one writer per socket and frame order are preserved.
+class connection_port {
+public:
+  virtual ~connection_port() = default;
+
+  /// Queues an encoded text frame; closes the connection with a policy code
+  /// when its bounded write queue overflows.
+  virtual void deliver(std::shared_ptr<const std::string> frame) = 0;
+
+  /// The session has finished one inbound frame; lets a connection that
+  /// paused reading for backpressure read again.
+  virtual void frame_done() = 0;
+
+  /// Closes the WebSocket with a close code and reason.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+};
+
+/// Shared ownership: the connection keeps itself alive while it has I/O
+/// pending; the session keeps it reachable until the session exits.
+using connection_ptr = std::shared_ptr<connection_port>;
+
+} // namespace parley

@@ -1,0 +1,43 @@
+// The writer actor: the one place that writes to the database.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/typed_response_promise.hpp>
+
+#include "persistence/store.hpp"
+#include "proto/actor_interfaces.hpp"
+
+namespace parley {
+
+/// A message waiting for the next commit, with whoever awaits its ack.
+struct pending_store {
+  chat_message message;
+  session_actor origin;
+  caf::typed_response_promise<chat_message> promise;
+};
+
+/// State of the writer. Runs detached: every call below blocks on SQL.
+struct writer_state {
+  std::shared_ptr<persistence::store> db;
+  registry_actor registry;
+  std::vector<pending_store> stores;
+  std::vector<message_id> delivered;
+  std::vector<persistence::presence_change> presence;
+  bool flush_scheduled = false;
+  /// Users are never deleted, so a user id seen once stays valid: this
+  /// cache spares a query per message when validating recipients.
+  std::unordered_set<user_id> known_users;
+  static inline const char* name = "writer";
+};
+
+/// Serializes all writes and batches whatever queues up during a commit
+/// into the next transaction (ARCHITECTURE.md, natural batching).
+writer_actor::behavior_type
+writer_impl(writer_actor::stateful_pointer<writer_state> self,
+            std::shared_ptr<persistence::store> db);
+
+} // namespace parley

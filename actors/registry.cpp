@@ -1,0 +1,98 @@
+// The registry actor. It never touches sockets or the database itself: it
+// only knows which user actor serves which user (like ejabberd_sm).
+//
+// Retiring a user actor races with new sessions: the user actor reports
+// "idle after N attaches"; the registry retires it only if it has sent
+// exactly N attaches, otherwise an attach is in flight and the actor lives.
+#include "actors/registry.hpp"
+
+#include <caf/all.hpp>
+
+#include "proto/type_ids.hpp"
+
+#include "actors/user.hpp"
+
+namespace parley {
+
+namespace {
+
+using self_pointer = registry_actor::stateful_pointer<registry_state>;
+
+void set_presence(self_pointer self, user_id user, bool online) {
+  self->send(self->state.writer, presence_atom::value, user, online);
+}
+
+user_actor join(self_pointer self, user_id user, session_actor& session,
+                message_id since) {
+  auto& entry = self->state.users[user];
+  if (!entry.handle) {
+    auto reg = caf::actor_cast<registry_actor>(self);
+    entry.handle = self->spawn(user_impl, user, reg, self->state.writer,
+                               self->state.reader);
+    self->monitor(entry.handle);
+    set_presence(self, user, true);
+  }
+  ++entry.attaches_sent;
+  self->send(entry.handle, attach_atom::value, std::move(session), since);
+  return entry.handle;
+}
+
+void retire_if_idle(self_pointer self, user_id user,
+                    std::uint64_t attaches_seen) {
+  auto i = self->state.users.find(user);
+  if (i == self->state.users.end() || i->second.attaches_sent != attaches_seen)
+    return; // a new session is on its way to this user actor
+  self->demonitor(i->second.handle.address());
+  self->send(i->second.handle, stop_atom::value);
+  self->state.users.erase(i);
+  set_presence(self, user, false);
+}
+
+void forward(self_pointer self, user_id user, const chat_message& msg,
+             const session_actor& origin) {
+  auto i = self->state.users.find(user);
+  if (i != self->state.users.end())
+    self->send(i->second.handle, route_atom::value, msg, origin);
+  // No user actor: the user is offline; the message stays undelivered in
+  // the database and is pushed when the next connection opens.
+}
+
+/// A user actor ended without being retired (a bug or a crash): forget it
+/// so the next session starts a fresh one.
+void forget(self_pointer self, const caf::actor_addr& who) {
+  auto& users = self->state.users;
+  for (auto i = users.begin(); i != users.end(); ++i) {
+    if (i->second.handle.address() == who) {
+      set_presence(self, i->first, false);
+      users.erase(i);
+      return;
+    }
+  }
+}
+
+} // namespace
+
+registry_actor::behavior_type registry_impl(self_pointer self,
+                                            writer_actor writer,
+                                            reader_actor reader) {
+  self->state.writer = std::move(writer);
+  self->state.reader = std::move(reader);
+  self->set_down_handler(
+    [self](caf::down_msg& msg) { forget(self, msg.source); });
+  return {
+    [self](join_atom, user_id user, const std::string&,
+           session_actor& session, message_id since) {
+      return join(self, user, session, since);
+    },
+    [self](idle_atom, user_id user, std::uint64_t attaches_seen) {
+      retire_if_idle(self, user, attaches_seen);
+    },
+    [self](route_atom, const chat_message& msg, const session_actor& origin) {
+      forward(self, msg.recipient_id, msg, origin);
+      if (msg.sender_id != msg.recipient_id)
+        forward(self, msg.sender_id, msg, origin);
+    },
+  };
+}
+
+} // namespace parley

@@ -1,0 +1,218 @@
+// The user actor: fan-out to a user's sessions, resume and offline push.
+//
+// A session is either live (frames go straight to it) or catching up (a
+// replay after ?since= / sync, or the offline push of a plain connection).
+// While catching up, live frames for it are held. When catch-up ends, the
+// held frames that catch-up already covered are dropped and the rest are
+// released in arrival order: no gap, no duplicate (ARCHITECTURE.md, 3).
+// This works because the writer commits in id order and routes only after
+// commit: anything committed before a catch-up query started is in its
+// answer, anything committed later reaches this actor after holding began.
+#include "actors/user.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "proto/type_ids.hpp"
+
+#include "proto/json/server_frame.hpp"
+
+namespace parley {
+
+namespace {
+
+using self_pointer = user_actor::stateful_pointer<user_state>;
+
+/// Rows per replay or push page: bounds memory per catch-up step.
+constexpr std::uint32_t catch_up_page_rows = 500;
+
+/// Catch-up queries run on the database; allow for a slow disk.
+constexpr auto catch_up_timeout = std::chrono::seconds(30);
+
+attached_session* find_session(self_pointer self, const caf::actor_addr& who) {
+  for (auto& entry : self->state.sessions)
+    if (entry.handle.address() == who)
+      return &entry;
+  return nullptr;
+}
+
+bool is_incoming(self_pointer self, const chat_message& msg) {
+  return msg.recipient_id == self->state.id;
+}
+
+shared_frame encode_for_user(self_pointer self, const chat_message& msg) {
+  return make_shared_frame(is_incoming(self, msg)
+                             ? json::encode_incoming_message(msg)
+                             : json::encode_outgoing_message(msg));
+}
+
+void mark_delivered(self_pointer self, std::vector<message_id> ids) {
+  if (!ids.empty())
+    self->send(self->state.writer, delivered_atom::value, std::move(ids));
+}
+
+/// Ends a catch-up: releases held frames that `covered` does not reject.
+template <class Covered>
+void go_live(self_pointer self, attached_session& entry, Covered covered) {
+  std::vector<message_id> delivered;
+  for (auto& [msg, frame] : entry.held) {
+    if (covered(msg))
+      continue;
+    self->send(entry.handle, deliver_atom::value, frame);
+    if (is_incoming(self, msg))
+      delivered.push_back(msg.id);
+  }
+  entry.held.clear();
+  entry.claimed.clear();
+  entry.live = true;
+  mark_delivered(self, std::move(delivered));
+}
+
+/// The catch-up query failed: the session cannot be brought up to date, so
+/// it ends (its connection closes with 1011) and the client resumes later.
+void abandon(self_pointer self, const session_actor& session,
+             const caf::error& err) {
+  self->send_exit(session, err);
+}
+
+void replay_page(self_pointer self, session_actor session,
+                 std::uint64_t generation, message_id after) {
+  auto& st = self->state;
+  self
+    ->request(st.reader, catch_up_timeout, replay_atom::value, st.id, after,
+              catch_up_page_rows)
+    .then(
+      [=](std::vector<chat_message>& page) {
+        auto* entry = find_session(self, session.address());
+        if (entry == nullptr || entry->catch_up != generation)
+          return; // session gone or a newer sync superseded this one
+        std::vector<message_id> delivered;
+        for (auto& msg : page) {
+          self->send(session, deliver_atom::value, encode_for_user(self, msg));
+          if (is_incoming(self, msg))
+            delivered.push_back(msg.id);
+        }
+        mark_delivered(self, std::move(delivered));
+        auto last = page.empty() ? after : page.back().id;
+        if (page.size() == catch_up_page_rows) {
+          replay_page(self, session, generation, last);
+          return;
+        }
+        self->send(session, deliver_atom::value,
+                   make_shared_frame(json::encode_sync_complete(last)));
+        go_live(self, *entry,
+                [last](const chat_message& msg) { return msg.id <= last; });
+      },
+      [=](caf::error& err) { abandon(self, session, err); });
+}
+
+void push_page(self_pointer self, session_actor session,
+               std::uint64_t generation) {
+  auto& st = self->state;
+  self->request(st.writer, catch_up_timeout, claim_atom::value, st.id)
+    .then(
+      [=](std::vector<chat_message>& page) {
+        auto* entry = find_session(self, session.address());
+        if (entry == nullptr || entry->catch_up != generation)
+          return;
+        for (auto& msg : page) {
+          self->send(session, deliver_atom::value, encode_for_user(self, msg));
+          entry->claimed.insert(msg.id);
+        }
+        // A full page may mean more; claimed rows never come back, so the
+        // next claim continues where this one ended.
+        if (page.size() >= catch_up_page_rows) {
+          push_page(self, session, generation);
+          return;
+        }
+        go_live(self, *entry, [entry](const chat_message& msg) {
+          return entry->claimed.count(msg.id) > 0;
+        });
+      },
+      [=](caf::error& err) { abandon(self, session, err); });
+}
+
+void start_catch_up(self_pointer self, attached_session& entry,
+                    message_id since) {
+  entry.live = false;
+  entry.catch_up = ++self->state.next_catch_up;
+  entry.claimed.clear();
+  if (since == no_resume)
+    push_page(self, entry.handle, entry.catch_up);
+  else
+    replay_page(self, entry.handle, entry.catch_up, since);
+}
+
+void attach(self_pointer self, session_actor& session, message_id since) {
+  ++self->state.attaches_seen;
+  self->monitor(session);
+  attached_session entry;
+  entry.handle = session;
+  self->state.sessions.push_back(std::move(entry));
+  start_catch_up(self, self->state.sessions.back(), since);
+}
+
+void route(self_pointer self, const chat_message& msg,
+           const session_actor& origin) {
+  auto incoming = is_incoming(self, msg);
+  shared_frame frame; // encoded once, on first use, shared by all sessions
+  bool handed_over = false;
+  for (auto& entry : self->state.sessions) {
+    if (!incoming && entry.handle == origin)
+      continue; // the sender's own connection gets message_sent instead
+    if (!frame.text)
+      frame = encode_for_user(self, msg);
+    if (entry.live) {
+      self->send(entry.handle, deliver_atom::value, frame);
+      handed_over = true;
+    } else {
+      entry.held.emplace_back(msg, frame);
+    }
+  }
+  if (incoming && handed_over)
+    mark_delivered(self, {msg.id});
+}
+
+void detach(self_pointer self, const caf::actor_addr& who) {
+  auto& sessions = self->state.sessions;
+  sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
+                                [&](const attached_session& entry) {
+                                  return entry.handle.address() == who;
+                                }),
+                 sessions.end());
+  if (sessions.empty())
+    self->send(self->state.registry, idle_atom::value, self->state.id,
+               self->state.attaches_seen);
+}
+
+} // namespace
+
+user_actor::behavior_type user_impl(self_pointer self, user_id id,
+                                    registry_actor registry,
+                                    writer_actor writer,
+                                    reader_actor reader) {
+  auto& st = self->state;
+  st.id = id;
+  st.registry = std::move(registry);
+  st.writer = std::move(writer);
+  st.reader = std::move(reader);
+  self->set_down_handler(
+    [self](caf::down_msg& msg) { detach(self, msg.source); });
+  return {
+    [self](attach_atom, session_actor& session, message_id since) {
+      attach(self, session, since);
+    },
+    [self](route_atom, const chat_message& msg, const session_actor& origin) {
+      route(self, msg, origin);
+    },
+    [self](sync_atom, const session_actor& session, message_id after) {
+      if (auto* entry = find_session(self, session.address()))
+        start_catch_up(self, *entry, after);
+    },
+    [self](stop_atom) { self->quit(); },
+  };
+}
+
+} // namespace parley

@@ -1,0 +1,33 @@
+// The REST part of the HTTP API: accounts, login, lookup, history, health.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "gateway/node_context.hpp"
+
+namespace parley {
+
+/// One HTTP request as the API needs it (Beast stays in gateway/server).
+struct api_request {
+  std::string method;
+  std::string target;
+  std::string body;
+  std::string authorization; ///< the Authorization header, if any
+};
+
+/// Status and JSON body of an answer.
+struct api_reply {
+  int status = 200;
+  std::string body;
+};
+
+/// Called exactly once, from any thread, with the answer.
+using api_responder = std::function<void(api_reply)>;
+
+/// Routes a request. Work that blocks (hashing, SQL) happens in actors; the
+/// caller's thread only parses and dispatches.
+void handle_api_request(node_context& node, api_request request,
+                        api_responder respond);
+
+} // namespace parley

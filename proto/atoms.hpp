@@ -1,0 +1,38 @@
+// Every atom of Parley's actor vocabulary (CAF 0.17: at most 10 characters).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace parley {
+
+// Connection and session traffic.
+using frame_atom = caf::atom_constant<caf::atom("frame")>;
+using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
+using closed_atom = caf::atom_constant<caf::atom("closed")>;
+
+// Sessions, users and the registry.
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using attach_atom = caf::atom_constant<caf::atom("attach")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using route_atom = caf::atom_constant<caf::atom("route")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
+
+// Persistence.
+using store_atom = caf::atom_constant<caf::atom("store")>;
+using create_atom = caf::atom_constant<caf::atom("create")>;
+using claim_atom = caf::atom_constant<caf::atom("claim")>;
+using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
+using presence_atom = caf::atom_constant<caf::atom("presence")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using account_atom = caf::atom_constant<caf::atom("account")>;
+using history_atom = caf::atom_constant<caf::atom("history")>;
+using replay_atom = caf::atom_constant<caf::atom("replay")>;
+
+// Password hashing.
+using hash_atom = caf::atom_constant<caf::atom("hash")>;
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
+
+} // namespace parley

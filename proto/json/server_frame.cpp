@@ -1,0 +1,69 @@
+// Encoding of the frames the server sends over the WebSocket. Key order is
+// part of the documented wire format, so members are written one by one.
+#include "proto/json/server_frame.hpp"
+
+#include "proto/json/compact_writer.hpp"
+#include "proto/json/rfc3339.hpp"
+
+namespace parley::json {
+
+std::string encode_incoming_message(const chat_message& msg) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "incoming_message");
+  out.member("id", msg.id);
+  out.member("sender_id", msg.sender_id);
+  out.member("sender_username", msg.sender_username);
+  out.member("content", msg.content);
+  out.member("sent_at", format_rfc3339(msg.sent_at_ms));
+  out.close_object();
+  return out.text();
+}
+
+std::string encode_message_sent(const chat_message& msg) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "message_sent");
+  out.member("id", msg.id);
+  out.member("recipient_id", msg.recipient_id);
+  if (!msg.client_msg_id.empty())
+    out.member("client_msg_id", msg.client_msg_id);
+  out.member("sent_at", format_rfc3339(msg.sent_at_ms));
+  out.close_object();
+  return out.text();
+}
+
+std::string encode_outgoing_message(const chat_message& msg) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "outgoing_message");
+  out.member("id", msg.id);
+  out.member("recipient_id", msg.recipient_id);
+  out.member("content", msg.content);
+  out.member("sent_at", format_rfc3339(msg.sent_at_ms));
+  out.close_object();
+  return out.text();
+}
+
+std::string encode_sync_complete(message_id last_id) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "sync_complete");
+  out.member("last_id", last_id);
+  out.close_object();
+  return out.text();
+}
+
+std::string encode_error_frame(error_code code, std::string_view message,
+                               std::string_view client_msg_id) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "error");
+  out.member("code", wire_code(code));
+  out.member("message", message);
+  if (!client_msg_id.empty()) out.member("client_msg_id", client_msg_id);
+  out.close_object();
+  return out.text();
+}
+
+} // namespace parley::json
