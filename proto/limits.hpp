@@ -19,7 +19,7 @@ constexpr std::size_t max_client_msg_id_bytes = 64;
 constexpr std::size_t min_username_chars = 3;
 constexpr std::size_t max_username_chars = 32;
 
-/// Passwords have at least 8 characters (bytes of UTF-8); the upper bound
+/// Passwords have at least 8 characters (code points); the byte bound
 /// keeps hashing cost independent of what a client sends.
 constexpr std::size_t min_password_chars = 8;
 constexpr std::size_t max_password_bytes = 1024;

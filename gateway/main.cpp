@@ -1,0 +1,154 @@
+// parley: one chat node. Parses flags, opens the database, binds the port,
+// starts the actors and the network threads, and shuts down gracefully on
+// SIGINT/SIGTERM: stop accepting, close connections with 1001, let every
+// session finish, commit what was accepted, exit 0.
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <caf/all.hpp>
+
+#include "gateway/auth/access_token.hpp"
+#include "gateway/node_context.hpp"
+#include "gateway/server/connection_set.hpp"
+#include "gateway/server/listener.hpp"
+#include "proto/error_code.hpp"
+#include "proto/type_ids.hpp"
+
+namespace {
+
+namespace net = boost::asio;
+using namespace parley;
+
+/// Sessions get this long to finish after their sockets were closed.
+constexpr auto session_drain_timeout = std::chrono::seconds(5);
+
+constexpr std::uint16_t close_going_away = 1001;
+
+int fail(const std::string& message) {
+  std::cerr << "parley: " << message << std::endl;
+  return 1;
+}
+
+std::variant<auth::paseto_key, std::string> load_key(const options& opts) {
+  if (opts.token_key_file.empty()) {
+    std::cerr << "parley: warning: no --token-key-file; using a random key, "
+                 "so tokens will not survive a restart"
+              << std::endl;
+    return auth::random_key();
+  }
+  std::ifstream in{opts.token_key_file};
+  if (!in)
+    return "cannot read token key file " + opts.token_key_file;
+  std::string text{std::istreambuf_iterator<char>{in},
+                   std::istreambuf_iterator<char>{}};
+  auto key = auth::parse_key_hex(text);
+  if (!key)
+    return "token key file " + opts.token_key_file
+           + " must hold 64 hex characters (32 bytes)";
+  return *key;
+}
+
+std::variant<net::ip::tcp::endpoint, std::string>
+resolve_listen(net::io_context& ioc, const options& opts) {
+  boost::system::error_code ec;
+  net::ip::tcp::resolver resolver{ioc};
+  auto results = resolver.resolve(opts.listen_host,
+                                  std::to_string(opts.listen_port), ec);
+  if (ec || results.empty())
+    return "cannot resolve listen address " + opts.listen_host + ": "
+           + ec.message();
+  return results.begin()->endpoint();
+}
+
+/// Everything after a successful parse; returns the exit code.
+int run_node(const options& opts) {
+  auto key = load_key(opts);
+  if (auto* err = std::get_if<std::string>(&key))
+    return fail(*err);
+  auto writer_db = persistence::open_store(opts.db_url);
+  if (!writer_db)
+    return fail("cannot open database: " + message_of(writer_db.error()));
+  auto reader_db = persistence::open_store(opts.db_url);
+  if (!reader_db)
+    return fail("cannot open database: " + message_of(reader_db.error()));
+  net::io_context ioc{static_cast<int>(opts.net_threads)};
+  auto endpoint = resolve_listen(ioc, opts);
+  if (auto* err = std::get_if<std::string>(&endpoint))
+    return fail(*err);
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::parley>();
+  cfg.set("scheduler.max-threads", opts.actor_threads);
+  caf::actor_system sys{cfg};
+  node_context node{sys, opts, std::get<auth::paseto_key>(key),
+                    spawn_node_actors(sys, std::move(*writer_db),
+                                      std::move(*reader_db),
+                                      hashing_config{opts.hash_workers, 64}),
+                    {}};
+  connection_set connections;
+  auto server = std::make_shared<listener>(ioc, node, connections);
+  auto& at = std::get<net::ip::tcp::endpoint>(endpoint);
+  if (auto ec = server->open(at)) {
+    stop_node_actors(sys, node.actors);
+    return fail("cannot listen on " + opts.listen_host + ":"
+                + std::to_string(opts.listen_port) + ": " + ec.message());
+  }
+  server->run();
+  std::promise<void> stop_requested;
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec)
+      return;
+    server->stop();
+    connections.close_all(close_going_away, "server shutting down");
+    stop_requested.set_value();
+  });
+  auto work = net::make_work_guard(ioc);
+  std::vector<std::thread> net_threads;
+  for (std::size_t i = 0; i < opts.net_threads; ++i)
+    net_threads.emplace_back([&ioc] { ioc.run(); });
+  auto bound = server->local_endpoint();
+  std::cout << "parley listening on " << bound.address().to_string() << ":"
+            << bound.port() << std::endl;
+  stop_requested.get_future().wait();
+  if (!node.sessions.wait_until_none(session_drain_timeout))
+    std::cerr << "parley: " << node.sessions.count()
+              << " sessions still running at shutdown" << std::endl;
+  stop_node_actors(sys, node.actors);
+  sys.await_all_actors_done();
+  work.reset();
+  ioc.stop();
+  for (auto& thread : net_threads)
+    thread.join();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_options(argc, argv);
+  if (std::holds_alternative<help_requested>(parsed)) {
+    std::cout << usage_text();
+    return 0;
+  }
+  if (auto* err = std::get_if<std::string>(&parsed)) {
+    std::cerr << "parley: " << *err << std::endl;
+    return 2;
+  }
+  try {
+    return run_node(std::get<options>(parsed));
+  } catch (const std::exception& ex) {
+    return fail(std::string{"fatal: "} + ex.what());
+  }
+}

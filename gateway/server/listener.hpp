@@ -1,0 +1,48 @@
+// The TCP listener: accepts connections and hands each to an HTTP session.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "gateway/node_context.hpp"
+#include "gateway/server/connection_set.hpp"
+
+namespace parley {
+
+/// Accepts until stopped; each socket gets its own strand.
+class listener : public std::enable_shared_from_this<listener> {
+public:
+  /// A listener on `ioc`; nothing is bound until open().
+  listener(boost::asio::io_context& ioc, node_context& node,
+           connection_set& connections);
+
+  /// Binds and listens; the error says why not (e.g. address in use).
+  boost::system::error_code open(const boost::asio::ip::tcp::endpoint& at);
+
+  /// The bound address (the real port when 0 was asked for).
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+  /// Starts accepting.
+  void run();
+
+  /// Stops accepting; safe from any thread.
+  void stop();
+
+private:
+  void do_accept();
+  void on_accept(boost::system::error_code ec,
+                 boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  node_context& node_;
+  connection_set& connections_;
+};
+
+} // namespace parley

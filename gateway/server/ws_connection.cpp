@@ -1,0 +1,233 @@
+// The WebSocket connection. Everything here runs on the connection's strand
+// except deliver/frame_done/close, which only post to it. Inbound text
+// frames go to the session actor; outbound frames wait in a queue bounded
+// in bytes, with at most one write in flight.
+//
+// Backpressure: each frame handed to the session counts as unfinished until
+// the session calls frame_done (after the writer answered). With too many
+// unfinished frames the connection stops reading, so a slow database slows
+// the client down through TCP instead of growing mailboxes.
+#include "gateway/server/ws_connection.hpp"
+
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <caf/all.hpp>
+
+#include "proto/json/server_frame.hpp"
+#include "proto/type_ids.hpp"
+
+namespace parley {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+/// Frames read but not yet finished by the session before reading pauses.
+constexpr std::size_t max_unfinished_frames = 32;
+
+/// Outbound bytes queued for one client; beyond this the client is too slow
+/// and is closed with 1008 (it can resume with ?since= later).
+constexpr std::size_t max_queued_bytes = 1024 * 1024;
+
+/// WebSocket handshake and idle limits; idle connections get pings.
+constexpr auto handshake_timeout = std::chrono::seconds(10);
+constexpr auto idle_timeout = std::chrono::seconds(60);
+
+constexpr std::uint16_t close_policy = 1008;
+
+class ws_connection final
+  : public connection_port,
+    public std::enable_shared_from_this<ws_connection> {
+public:
+  ws_connection(net::ip::tcp::socket socket, node_context& node,
+                connection_set& connections, auth::token_claims who,
+                message_id since)
+    : ws_(std::move(socket)),
+      node_(node),
+      connections_(connections),
+      who_(std::move(who)),
+      since_(since) {
+  }
+
+  void run(beast::http::request<beast::http::string_body> upgrade) {
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(
+      websocket::stream_base::timeout{handshake_timeout, idle_timeout, true});
+    ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) {
+        res.set(beast::http::field::server, "parley");
+      }));
+    ws_.read_message_max(node_.opts.max_frame_bytes);
+    ws_.async_accept(upgrade, beast::bind_front_handler(
+                                &ws_connection::on_accept, shared_from_this()));
+  }
+
+  // -- connection_port: callable from any thread --------------------------
+
+  void deliver(std::shared_ptr<const std::string> frame) override {
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), frame = std::move(frame)]() mutable {
+                self->enqueue(std::move(frame));
+              });
+  }
+
+  void frame_done() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      --self->unfinished_;
+      if (self->read_paused_ && !self->closing_) {
+        self->read_paused_ = false;
+        self->do_read();
+      }
+    });
+  }
+
+  void close(std::uint16_t code, std::string reason) override {
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), code, reason = std::move(reason)] {
+                self->start_close(code, reason);
+              });
+  }
+
+private:
+  void on_accept(beast::error_code ec) {
+    if (ec)
+      return; // handshake failed: no session was ever spawned
+    connections_.add(shared_from_this());
+    session_config config;
+    config.connection = shared_from_this();
+    config.user = who_.user;
+    config.username = who_.username;
+    config.since = since_;
+    config.max_content_bytes = node_.opts.max_content_bytes;
+    config.registry = node_.actors.registry;
+    config.writer = node_.actors.writer;
+    session_ = node_.sessions.spawn(node_.system, std::move(config));
+    do_read();
+  }
+
+  void do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&ws_connection::on_read,
+                                                      shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      finish(); // closed by the peer, 1009 (too big), timeout or reset
+      return;
+    }
+    if (!ws_.got_text()) {
+      buffer_.consume(buffer_.size());
+      enqueue(std::make_shared<const std::string>(json::encode_error_frame(
+        error_code::binary_frame, default_message(error_code::binary_frame))));
+      do_read();
+      return;
+    }
+    auto text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    caf::anon_send(session_, frame_atom::value, std::move(text));
+    if (++unfinished_ >= max_unfinished_frames)
+      read_paused_ = true;
+    else
+      do_read();
+  }
+
+  void enqueue(std::shared_ptr<const std::string> frame) {
+    if (closing_ || finished_)
+      return;
+    if (queued_bytes_ + frame->size() > max_queued_bytes) {
+      start_close(close_policy, "client too slow; reconnect with since");
+      return;
+    }
+    queued_bytes_ += frame->size();
+    queue_.push_back(std::move(frame));
+    if (!writing_)
+      do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(*queue_.front()),
+                    beast::bind_front_handler(&ws_connection::on_write,
+                                              shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+    if (ec) {
+      finish();
+      return;
+    }
+    if (closing_)
+      do_close();
+    else if (!queue_.empty())
+      do_write();
+  }
+
+  void start_close(std::uint16_t code, const std::string& reason) {
+    if (closing_ || finished_)
+      return;
+    closing_ = true;
+    close_reason_.code = code;
+    close_reason_.reason = reason.c_str();
+    // Frames not yet on the wire are dropped: every message is stored, and
+    // the client resumes with ?since= to get them.
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+      queued_bytes_ -= queue_.back()->size();
+      queue_.pop_back();
+    }
+    if (!writing_)
+      do_close();
+  }
+
+  void do_close() {
+    ws_.async_close(close_reason_, [self = shared_from_this()](
+                                     beast::error_code) { self->finish(); });
+  }
+
+  /// The socket is done: tell the session (once) and leave the set.
+  void finish() {
+    if (finished_)
+      return;
+    finished_ = true;
+    if (session_)
+      caf::anon_send(session_, closed_atom::value);
+    connections_.remove(this);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::size_t unfinished_ = 0;
+  bool writing_ = false;
+  bool read_paused_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  websocket::close_reason close_reason_;
+  node_context& node_;
+  connection_set& connections_;
+  auth::token_claims who_;
+  message_id since_;
+  session_actor session_;
+};
+
+} // namespace
+
+void start_ws_connection(
+  net::ip::tcp::socket socket,
+  beast::http::request<beast::http::string_body> upgrade, node_context& node,
+  connection_set& connections, auth::token_claims who, message_id since) {
+  std::make_shared<ws_connection>(std::move(socket), node, connections,
+                                  std::move(who), since)
+    ->run(std::move(upgrade));
+}
+
+} // namespace parley

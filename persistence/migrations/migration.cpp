@@ -1,0 +1,95 @@
+// The migration runner shared by both backends.
+#include "persistence/migrations/migration.hpp"
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include <soci/soci.h>
+
+namespace parley::persistence {
+
+namespace {
+
+// Portable on purpose: the ledger must be readable before we know which
+// version of a backend's schema is present.
+constexpr const char* create_ledger =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at_ms BIGINT NOT NULL)";
+
+std::vector<std::string> split_statements(const char* sql) {
+  std::vector<std::string> result;
+  std::string text = sql;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    auto statement = text.substr(start, end - start);
+    if (statement.find_first_not_of(" \t\r\n") != std::string::npos)
+      result.push_back(std::move(statement));
+    start = end + 1;
+  }
+  return result;
+}
+
+int applied_version(soci::session& sql) {
+  int version = 0;
+  soci::indicator found = soci::i_null;
+  sql << "SELECT MAX(version) FROM schema_migrations",
+      soci::into(version, found);
+  return found == soci::i_ok ? version : 0;
+}
+
+void apply(soci::session& sql, const migration& step) {
+  for (const auto* script : step.scripts)
+    for (const auto& statement : split_statements(script))
+      sql << statement;
+  std::string name = step.name;
+  long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  sql << "INSERT INTO schema_migrations (version, name, applied_at_ms) "
+         "VALUES (:version, :name, :applied_at_ms)",
+      soci::use(step.version), soci::use(name), soci::use(now_ms);
+}
+
+} // namespace
+
+// Conversation pages read (sender, receiver) by id from either end; resume
+// reads by sender and by receiver from a cursor; the partial index keeps the
+// delivery queue small however long the history grows.
+const char* const version_1_message_indexes = R"sql(
+CREATE INDEX messages_conversation ON messages (sender_id, receiver_id, id);
+CREATE INDEX messages_from_sender ON messages (sender_id, id);
+CREATE INDEX messages_to_receiver ON messages (receiver_id, id);
+CREATE INDEX messages_undelivered ON messages (receiver_id, id)
+  WHERE NOT delivered;
+)sql";
+
+void apply_migrations(soci::session& sql, const migration_plan& plan) {
+  for (const auto* statement : plan.begin_exclusive)
+    sql << statement;
+  try {
+    sql << create_ledger;
+    auto current = applied_version(sql);
+    auto latest = plan.steps.empty() ? 0 : plan.steps.back().version;
+    // Running old code on a newer schema could corrupt it quietly.
+    if (current > latest)
+      throw std::runtime_error(
+          "the database schema is at version " + std::to_string(current) +
+          ", newer than this build knows (" + std::to_string(latest) + ")");
+    for (const auto& step : plan.steps)
+      if (step.version > current) apply(sql, step);
+    sql.commit();
+  } catch (...) {
+    // The transaction is dead either way; the original error is the news.
+    try {
+      sql.rollback();
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+} // namespace parley::persistence

@@ -1,0 +1,46 @@
+// The PostgreSQL schema history: append new steps, never edit released ones.
+#include "persistence/migrations/postgresql_migrations.hpp"
+
+namespace parley::persistence {
+
+namespace {
+
+constexpr const char* users_and_messages = R"sql(
+CREATE TABLE users (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  hashed_password TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'offline' CHECK (status IN ('online', 'offline')),
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE messages (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  sender_id BIGINT NOT NULL REFERENCES users (id),
+  receiver_id BIGINT NOT NULL REFERENCES users (id),
+  content TEXT NOT NULL,
+  client_msg_id TEXT,
+  sent_at_ms BIGINT NOT NULL,
+  delivered BOOLEAN NOT NULL DEFAULT FALSE,
+  UNIQUE (sender_id, client_msg_id)
+);
+)sql";
+
+} // namespace
+
+const migration_plan& postgresql_migrations() {
+  // Nodes of a cluster may start together against one database; the
+  // transaction-scoped advisory lock makes the second wait for the first and
+  // then find nothing left to do. The key is an arbitrary constant that only
+  // Parley's migrations take.
+  static const migration_plan plan{
+      {"BEGIN", "SELECT pg_advisory_xact_lock(7031947218)"},
+      {
+          {1,
+           "users and messages",
+           {users_and_messages, version_1_message_indexes}},
+      },
+  };
+  return plan;
+}
+
+} // namespace parley::persistence

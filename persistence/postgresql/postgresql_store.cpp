@@ -1,0 +1,32 @@
+// The PostgreSQL backend: connection set-up and which errors are transient.
+#include "persistence/postgresql/postgresql_store.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+
+#include "persistence/migrations/postgresql_migrations.hpp"
+
+namespace parley::persistence {
+
+postgresql_store::postgresql_store(const postgresql_location& where)
+    : soci_store(soci::postgresql, where.conninfo, where.display) {}
+
+error_code postgresql_store::code_for(const std::exception& e) const {
+  auto error = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+  if (error == nullptr) return error_code::internal;
+  // SQLSTATE classes that pass with time: 08 connection exception, 53
+  // insufficient resources (too many connections), 57P shutdown or startup,
+  // 40001/40P01 serialization failure and deadlock.
+  auto state = error->sqlstate();
+  auto transient =
+      state.compare(0, 2, "08") == 0 || state.compare(0, 2, "53") == 0 ||
+      state.compare(0, 3, "57P") == 0 || state == "40001" || state == "40P01";
+  return transient ? error_code::unavailable : error_code::internal;
+}
+
+caf::expected<std::unique_ptr<store>>
+open_postgresql_store(const postgresql_location& where) {
+  return open_soci_store<postgresql_store>(where.display,
+                                           postgresql_migrations(), where);
+}
+
+} // namespace parley::persistence

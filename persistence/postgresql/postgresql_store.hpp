@@ -1,0 +1,25 @@
+// The PostgreSQL backend: one libpq connection through SOCI.
+#pragma once
+
+#include <memory>
+
+#include "persistence/database_url.hpp"
+#include "persistence/soci_store.hpp"
+
+namespace parley::persistence {
+
+/// A connection to a PostgreSQL database.
+class postgresql_store : public soci_store {
+public:
+  /// Connects to `where`; throws when that fails.
+  explicit postgresql_store(const postgresql_location& where);
+
+protected:
+  error_code code_for(const std::exception& e) const override;
+};
+
+/// Connects to the database and migrates it.
+caf::expected<std::unique_ptr<store>>
+open_postgresql_store(const postgresql_location& where);
+
+} // namespace parley::persistence

@@ -1,0 +1,375 @@
+// The portable SQL of every store operation, and the error handling around it.
+#include "persistence/soci_store.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace parley::persistence {
+
+namespace {
+
+// Long id lists are split so that no statement grows without bound.
+constexpr std::size_t max_ids_per_statement = 500;
+
+constexpr const char* select_messages =
+    "SELECT m.id, m.sender_id, u.username, m.receiver_id, m.content, "
+    "m.client_msg_id, m.sent_at_ms "
+    "FROM messages m JOIN users u ON u.id = m.sender_id";
+
+// Duplicates are answered by the lookup below instead of an error, so that
+// one resent message never aborts the transaction of its batch.
+constexpr const char* insert_message =
+    "INSERT INTO messages "
+    "(sender_id, receiver_id, content, client_msg_id, sent_at_ms) "
+    "VALUES (:sender, :receiver, :content, :client_msg_id, :sent_at_ms) "
+    "ON CONFLICT DO NOTHING RETURNING id";
+
+// One statement, so the claim is atomic: a concurrent claimer on PostgreSQL
+// re-checks `NOT delivered` after waiting for the row lock and skips rows
+// that were claimed meanwhile. RETURNING has no order; callers sort.
+constexpr const char* claim_messages =
+    "UPDATE messages SET delivered = TRUE WHERE id IN ("
+    "SELECT id FROM messages WHERE receiver_id = :receiver AND NOT delivered "
+    "ORDER BY id LIMIT :limit) AND NOT delivered "
+    "RETURNING id, sender_id, "
+    "(SELECT username FROM users WHERE users.id = messages.sender_id), "
+    "receiver_id, content, client_msg_id, sent_at_ms";
+
+// Messages matching either of two predicates, paged by id in `order`. Each
+// side is ordered and limited on its own so that it reads its index from one
+// end and stops after `limit` rows, instead of sorting every match; IN also
+// removes the overlap when both sides are the same user.
+std::string two_sided_page(const char* first, const char* second,
+                           const char* order) {
+  auto side = [order](const char* where, const char* name) {
+    return std::string{"SELECT id FROM (SELECT id FROM messages WHERE "} +
+           where + " ORDER BY id " + order + " LIMIT :" + name + ") AS " + name;
+  };
+  return std::string{select_messages} + " WHERE m.id IN (" + side(first, "l1") +
+         " UNION ALL " + side(second, "l2") + ") ORDER BY m.id " + order +
+         " LIMIT :l3";
+}
+
+long long sql_limit(std::size_t limit) {
+  constexpr auto most = std::numeric_limits<long long>::max();
+  return limit > static_cast<std::size_t>(most) ? most
+                                                : static_cast<long long>(limit);
+}
+
+// Calls f with "1,2,3" for each slice of ids. They are integers, so writing
+// them into the SQL text cannot inject anything.
+template <class F>
+void for_each_id_list(const std::vector<std::int64_t>& ids, F f) {
+  for (std::size_t start = 0; start < ids.size();
+       start += max_ids_per_statement) {
+    auto end = std::min(ids.size(), start + max_ids_per_statement);
+    std::string list;
+    for (auto i = start; i < end; ++i)
+      list += (i == start ? "" : ",") + std::to_string(ids[i]);
+    f(list);
+  }
+}
+
+// Driver messages span lines (libpq adds hints); logs want one line each.
+std::string one_line(std::string x) {
+  std::replace_if(
+      x.begin(), x.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
+  while (!x.empty() && x.back() == ' ')
+    x.pop_back();
+  return x;
+}
+
+bool has_nul(const std::string& x) {
+  return x.find('\0') != std::string::npos;
+}
+
+} // namespace
+
+caf::error connect_failure(const std::string& target, const std::exception& e) {
+  return make_error(error_code::unavailable,
+                    "cannot connect to " + target + ": " + one_line(e.what()));
+}
+
+soci_store::soci_store(const soci::backend_factory& backend,
+                       const std::string& connect_string, std::string target)
+    : sql_(backend, connect_string)
+    , target_(std::move(target)) {}
+
+template <class F>
+auto soci_store::guarded(const char* what, F body) -> decltype(body()) {
+  if (reconnect_needed_) {
+    try {
+      sql_.reconnect();
+      reconnect_needed_ = false;
+    } catch (const std::exception& e) {
+      return connect_failure(target_, e);
+    }
+  }
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    // soci::transaction has rolled back on the way out.
+    return failure(what, e);
+  }
+}
+
+caf::error soci_store::failure(const char* what, const std::exception& e) {
+  auto reason = one_line(e.what());
+  if (!sql_.is_connected()) {
+    // The next call reconnects, so a restarted database heals by itself.
+    reconnect_needed_ = true;
+    return make_error(error_code::unavailable,
+                      "lost the connection to " + target_ +
+                          " while trying to " + what + ": " + reason);
+  }
+  return make_error(code_for(e), std::string{"cannot "} + what + " in " +
+                                     target_ + ": " + reason);
+}
+
+template <class... Params>
+std::vector<chat_message> soci_store::fetch_messages(const std::string& query,
+                                                     const Params&... params) {
+  chat_message row;
+  soci::indicator client_msg_id_state = soci::i_ok;
+  soci::details::prepare_temp_type prepared = (sql_.prepare << query);
+  prepared, soci::into(row.id), soci::into(row.sender_id),
+      soci::into(row.sender_username), soci::into(row.recipient_id),
+      soci::into(row.content),
+      soci::into(row.client_msg_id, client_msg_id_state),
+      soci::into(row.sent_at_ms);
+  (prepared, ..., soci::use(params));
+  soci::statement statement{prepared};
+  statement.execute();
+  std::vector<chat_message> result;
+  while (statement.fetch()) {
+    // A NULL leaves the previous row's value in place.
+    if (client_msg_id_state == soci::i_null) row.client_msg_id.clear();
+    result.push_back(row);
+  }
+  return result;
+}
+
+caf::error soci_store::migrate(const migration_plan& plan) {
+  return guarded("migrate the schema", [&]() -> caf::error {
+    apply_migrations(sql_, plan);
+    return {};
+  });
+}
+
+caf::expected<user_record>
+soci_store::create_user(const std::string& username,
+                        const std::string& password_hash) {
+  if (has_nul(username))
+    return make_error(error_code::invalid_username,
+                      "username must not contain NUL bytes");
+  return guarded("create a user", [&]() -> caf::expected<user_record> {
+    user_id id = 0;
+    // ON CONFLICT answers a taken name without an error, including the race
+    // in which another connection registers the same name at this moment.
+    sql_ << "INSERT INTO users (username, hashed_password) "
+            "VALUES (:username, :hashed_password) "
+            "ON CONFLICT (username) DO NOTHING RETURNING id",
+        soci::use(username), soci::use(password_hash), soci::into(id);
+    if (!sql_.got_data())
+      return make_error(error_code::username_taken,
+                        "username '" + username + "' is already taken");
+    return user_record{id, username, to_string(presence::offline)};
+  });
+}
+
+caf::expected<std::optional<account>>
+soci_store::find_account(const std::string& username) {
+  // No such name can have been stored (create_user refuses it).
+  if (has_nul(username)) return std::optional<account>{};
+  return guarded(
+      "find an account", [&]() -> caf::expected<std::optional<account>> {
+        account result;
+        sql_ << "SELECT id, username, hashed_password, status "
+                "FROM users WHERE username = :username",
+            soci::use(username), soci::into(result.id),
+            soci::into(result.username), soci::into(result.password_hash),
+            soci::into(result.status);
+        if (!sql_.got_data()) return std::optional<account>{};
+        return std::optional<account>{std::move(result)};
+      });
+}
+
+caf::expected<bool> soci_store::user_exists(user_id id) {
+  return guarded("look a user up", [&]() -> caf::expected<bool> {
+    int count = 0;
+    sql_ << "SELECT COUNT(*) FROM users WHERE id = :id", soci::use(id),
+        soci::into(count);
+    return count > 0;
+  });
+}
+
+caf::error
+soci_store::set_presence(const std::vector<presence_change>& changes) {
+  return guarded("set presence", [&]() -> caf::error {
+    soci::transaction transaction{sql_};
+    std::string status;
+    user_id id = 0;
+    soci::statement update =
+        (sql_.prepare << "UPDATE users SET status = :status WHERE id = :id",
+         soci::use(status), soci::use(id));
+    for (const auto& change : changes) {
+      status = to_string(change.status);
+      id = change.user;
+      update.execute(true);
+    }
+    transaction.commit();
+    return {};
+  });
+}
+
+caf::expected<std::vector<insert_outcome>>
+soci_store::insert_messages(const std::vector<chat_message>& batch) {
+  using result_type = caf::expected<std::vector<insert_outcome>>;
+  return guarded("insert messages", [&]() -> result_type {
+    std::vector<insert_outcome> outcomes(batch.size());
+    soci::transaction transaction{sql_};
+    insert_rows(batch, check_rows(batch, outcomes), outcomes);
+    transaction.commit();
+    return outcomes;
+  });
+}
+
+std::vector<std::size_t>
+soci_store::check_rows(const std::vector<chat_message>& batch,
+                       std::vector<insert_outcome>& outcomes) {
+  // Users are never deleted, so what this finds holds until commit; a row
+  // naming an unknown user is refused here instead of failing the batch on
+  // the foreign key.
+  std::vector<std::int64_t> ids;
+  for (const auto& message : batch) {
+    ids.push_back(message.sender_id);
+    ids.push_back(message.recipient_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::unordered_set<user_id> known;
+  for_each_id_list(ids, [&](const std::string& list) {
+    user_id id = 0;
+    soci::statement select =
+        (sql_.prepare << "SELECT id FROM users WHERE id IN (" + list + ")",
+         soci::into(id));
+    select.execute();
+    while (select.fetch())
+      known.insert(id);
+  });
+  std::vector<std::size_t> accepted;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& message = batch[i];
+    auto& error = outcomes[i].error;
+    outcomes[i].message = message;
+    // PostgreSQL cannot store NUL in text and libpq would cut the string
+    // there; refusing it on both backends keeps them consistent.
+    if (has_nul(message.content))
+      error = make_error(error_code::invalid_content,
+                         "content must not contain NUL bytes");
+    else if (has_nul(message.client_msg_id))
+      error = make_error(error_code::invalid_client_msg_id,
+                         "client_msg_id must not contain NUL bytes");
+    else if (known.count(message.recipient_id) == 0)
+      error = make_error(error_code::unknown_recipient,
+                         "recipient " + std::to_string(message.recipient_id) +
+                             " does not exist");
+    else if (known.count(message.sender_id) == 0)
+      error = make_error(error_code::internal,
+                         "sender " + std::to_string(message.sender_id) +
+                             " does not exist");
+    else
+      accepted.push_back(i);
+  }
+  return accepted;
+}
+
+void soci_store::insert_rows(const std::vector<chat_message>& batch,
+                             const std::vector<std::size_t>& rows,
+                             std::vector<insert_outcome>& outcomes) {
+  chat_message row;
+  soci::indicator client_msg_id_state = soci::i_ok;
+  message_id id = 0;
+  soci::statement insert =
+      (sql_.prepare << insert_message, soci::use(row.sender_id),
+       soci::use(row.recipient_id), soci::use(row.content),
+       soci::use(row.client_msg_id, client_msg_id_state),
+       soci::use(row.sent_at_ms), soci::into(id));
+  for (auto i : rows) {
+    row = batch[i];
+    // Empty means "none" and is stored as NULL, which never conflicts.
+    client_msg_id_state = row.client_msg_id.empty() ? soci::i_null : soci::i_ok;
+    insert.execute(true);
+    auto& outcome = outcomes[i];
+    if (insert.got_data()) {
+      outcome.message.id = id;
+    } else {
+      outcome.message = find_original(row.sender_id, row.client_msg_id);
+      outcome.duplicate = true;
+    }
+  }
+}
+
+chat_message soci_store::find_original(user_id sender,
+                                       const std::string& client_msg_id) {
+  auto found = fetch_messages(std::string{select_messages} +
+                                  " WHERE m.sender_id = :sender"
+                                  " AND m.client_msg_id = :client_msg_id",
+                              sender, client_msg_id);
+  // The insert conflicted with exactly this row inside our transaction.
+  if (found.size() != 1)
+    throw std::logic_error("a conflicting message vanished");
+  return found.front();
+}
+
+caf::error soci_store::mark_delivered(const std::vector<message_id>& ids) {
+  return guarded("mark messages delivered", [&]() -> caf::error {
+    soci::transaction transaction{sql_};
+    for_each_id_list(ids, [&](const std::string& list) {
+      sql_ << "UPDATE messages SET delivered = TRUE WHERE id IN (" + list + ")";
+    });
+    transaction.commit();
+    return {};
+  });
+}
+
+caf::expected<std::vector<chat_message>>
+soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
+  using result_type = caf::expected<std::vector<chat_message>>;
+  return guarded("claim undelivered messages", [&]() -> result_type {
+    auto result = fetch_messages(claim_messages, recipient, sql_limit(limit));
+    std::sort(result.begin(), result.end(),
+              [](const auto& x, const auto& y) { return x.id < y.id; });
+    return result;
+  });
+}
+
+caf::expected<std::vector<chat_message>>
+soci_store::messages_after(user_id user, message_id after, std::size_t limit) {
+  static const auto query = two_sided_page(
+      "sender_id = :u1 AND id > :a1", "receiver_id = :u2 AND id > :a2", "ASC");
+  using result_type = caf::expected<std::vector<chat_message>>;
+  return guarded("read messages after a cursor", [&]() -> result_type {
+    auto n = sql_limit(limit);
+    return fetch_messages(query, user, after, n, user, after, n, n);
+  });
+}
+
+caf::expected<std::vector<chat_message>>
+soci_store::conversation(user_id a, user_id b, std::optional<message_id> before,
+                         std::size_t limit) {
+  static const auto query = two_sided_page(
+      "sender_id = :s1 AND receiver_id = :r1 AND id < :b1",
+      "sender_id = :s2 AND receiver_id = :r2 AND id < :b2", "DESC");
+  using result_type = caf::expected<std::vector<chat_message>>;
+  return guarded("read a conversation", [&]() -> result_type {
+    auto bound = before.value_or(std::numeric_limits<message_id>::max());
+    auto n = sql_limit(limit);
+    return fetch_messages(query, a, b, bound, n, b, a, bound, n, n);
+  });
+}
+
+} // namespace parley::persistence

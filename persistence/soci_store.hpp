@@ -1,0 +1,105 @@
+// The store operations both SOCI backends share: the SQL is portable between
+// SQLite 3.40 and PostgreSQL 15, so backends add only how to connect, which
+// errors are transient, and (later) a faster insert path.
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "persistence/migrations/migration.hpp"
+#include "persistence/store.hpp"
+#include "proto/error_code.hpp"
+
+namespace parley::persistence {
+
+/// A store over one SOCI session. Not thread-safe, like every store.
+class soci_store : public store {
+public:
+  caf::expected<user_record>
+  create_user(const std::string& username,
+              const std::string& password_hash) override;
+  caf::expected<std::optional<account>>
+  find_account(const std::string& username) override;
+  caf::expected<bool> user_exists(user_id id) override;
+  caf::error set_presence(const std::vector<presence_change>& changes) override;
+  caf::expected<std::vector<insert_outcome>>
+  insert_messages(const std::vector<chat_message>& batch) override;
+  caf::error mark_delivered(const std::vector<message_id>& ids) override;
+  caf::expected<std::vector<chat_message>>
+  claim_undelivered(user_id recipient, std::size_t limit) override;
+  caf::expected<std::vector<chat_message>>
+  messages_after(user_id user, message_id after, std::size_t limit) override;
+  caf::expected<std::vector<chat_message>>
+  conversation(user_id a, user_id b, std::optional<message_id> before,
+               std::size_t limit) override;
+
+  /// Brings the schema up to date; called once by open_soci_store.
+  caf::error migrate(const migration_plan& plan);
+
+protected:
+  /// Connects; throws when that fails. `target` names the database in
+  /// messages (host:port/dbname or sqlite:PATH) and never holds a password.
+  soci_store(const soci::backend_factory& backend,
+             const std::string& connect_string, std::string target);
+
+  /// The connection, for backend set-up and insert paths.
+  soci::session& session() { return sql_; }
+
+  /// The insert path: stores `rows` (indexes into `batch` that passed the
+  /// checks) in order inside the open transaction, filling their outcomes.
+  /// This default reuses one prepared statement per row; a backend may
+  /// override it with a multi-row statement or COPY.
+  virtual void insert_rows(const std::vector<chat_message>& batch,
+                           const std::vector<std::size_t>& rows,
+                           std::vector<insert_outcome>& outcomes);
+
+  /// The stored row a duplicate (sender, client_msg_id) refers to.
+  chat_message find_original(user_id sender, const std::string& client_msg_id);
+
+  /// unavailable for errors that waiting may heal (busy, shutting down),
+  /// internal for the rest. Connection loss is detected before this.
+  virtual error_code code_for(const std::exception& e) const = 0;
+
+private:
+  template <class F>
+  auto guarded(const char* what, F body) -> decltype(body());
+
+  caf::error failure(const char* what, const std::exception& e);
+
+  std::vector<std::size_t> check_rows(const std::vector<chat_message>& batch,
+                                      std::vector<insert_outcome>& outcomes);
+
+  template <class... Params>
+  std::vector<chat_message> fetch_messages(const std::string& query,
+                                           const Params&... params);
+
+  soci::session sql_;
+  std::string target_;
+  bool reconnect_needed_ = false;
+};
+
+/// The unavailable error for a failed connection attempt to `target`.
+caf::error connect_failure(const std::string& target, const std::exception& e);
+
+/// Constructs a `Store` (connecting) and migrates it; connection failures
+/// become unavailable errors that name `target`.
+template <class Store, class... Args>
+caf::expected<std::unique_ptr<store>>
+open_soci_store(const std::string& target, const migration_plan& plan,
+                Args&&... args) {
+  std::unique_ptr<soci_store> result;
+  try {
+    result = std::make_unique<Store>(std::forward<Args>(args)...);
+  } catch (const std::exception& e) {
+    return connect_failure(target, e);
+  }
+  if (auto err = result->migrate(plan)) return err;
+  return std::unique_ptr<store>{std::move(result)};
+}
+
+} // namespace parley::persistence

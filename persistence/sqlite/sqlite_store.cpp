@@ -1,0 +1,68 @@
+// The SQLite backend: connection set-up and which errors are transient.
+#include "persistence/sqlite/sqlite_store.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "persistence/migrations/sqlite_migrations.hpp"
+
+namespace parley::persistence {
+
+namespace {
+
+// The writer and the reader share the file; a connection that finds it
+// locked waits this long before the call fails as unavailable.
+constexpr int busy_timeout_ms = 5000;
+
+} // namespace
+
+sqlite_store::sqlite_store(const std::string& path)
+    : soci_store(soci::sqlite3, "db=\"" + path + "\"", "sqlite:" + path) {
+  auto& sql = session();
+  sql << "PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms);
+  // WAL lets the reader work while the writer commits. It is a property of
+  // the file, so the second connection finds it already set.
+  std::string journal_mode;
+  sql << "PRAGMA journal_mode = WAL", soci::into(journal_mode);
+  if (journal_mode != "wal")
+    throw std::runtime_error("SQLite refused WAL mode (journal_mode is " +
+                             journal_mode + ")");
+  // FULL syncs the WAL at every commit: an acknowledged message survives a
+  // power cut, not only a crash of this process.
+  sql << "PRAGMA synchronous = FULL";
+  // Off by default in SQLite, per connection.
+  sql << "PRAGMA foreign_keys = ON";
+}
+
+error_code sqlite_store::code_for(const std::exception& e) const {
+  auto error = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
+  if (error == nullptr) return error_code::internal;
+  // Extended result codes keep the primary code in the low byte.
+  switch (error->result() & 0xff) {
+  case SQLITE_BUSY:     // still locked after busy_timeout_ms
+  case SQLITE_LOCKED:   // conflict within a shared cache
+  case SQLITE_IOERR:    // the disk failed this time
+  case SQLITE_FULL:     // the disk is full
+  case SQLITE_CANTOPEN: // the file or its directory went away
+    return error_code::unavailable;
+  default:
+    return error_code::internal;
+  }
+}
+
+caf::expected<std::unique_ptr<store>>
+open_sqlite_store(const sqlite_location& where) {
+  auto target = "sqlite:" + where.path;
+  auto parent = std::filesystem::path{where.path}.parent_path();
+  std::error_code failed;
+  if (!parent.empty()) std::filesystem::create_directories(parent, failed);
+  if (failed)
+    return make_error(error_code::unavailable,
+                      "cannot create directory " + parent.string() + " for " +
+                          target + ": " + failed.message());
+  return open_soci_store<sqlite_store>(target, sqlite_migrations(), where.path);
+}
+
+} // namespace parley::persistence

@@ -1,0 +1,161 @@
+// A node's actors on a real database, driven without sockets: sessions get
+// a connection that forwards every frame to a scoped actor the test reads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include "actors/node.hpp"
+#include "persistence/store.hpp"
+#include "proto/type_ids.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace parley::testing {
+
+/// Frames and closes of one session arrive at `inbox` as messages:
+/// (deliver_atom, std::string) and (closed_atom, std::uint16_t).
+class recording_connection : public connection_port {
+public:
+  explicit recording_connection(caf::actor inbox) : inbox_(std::move(inbox)) {
+  }
+
+  void deliver(std::shared_ptr<const std::string> frame) override {
+    caf::anon_send(inbox_, deliver_atom::value, *frame);
+  }
+
+  void frame_done() override {
+    ++frames_done_;
+  }
+
+  void close(std::uint16_t code, std::string) override {
+    caf::anon_send(inbox_, closed_atom::value, code);
+  }
+
+  std::atomic<int> frames_done_{0};
+
+private:
+  caf::actor inbox_;
+};
+
+/// How long a test waits for an expected event before failing.
+constexpr auto event_timeout = std::chrono::seconds(10);
+
+/// One client session: its actor plus the inbox its frames land in.
+struct test_session {
+  explicit test_session(caf::actor_system& sys) : inbox(sys) {
+  }
+
+  caf::scoped_actor inbox;
+  std::shared_ptr<recording_connection> connection;
+  session_actor actor;
+
+  /// Sends a text frame as the client would.
+  void send(const std::string& text) {
+    caf::anon_send(actor, frame_atom::value, text);
+  }
+
+  /// The next frame, parsed; fails the test after event_timeout.
+  rapidjson::Document next() {
+    rapidjson::Document doc;
+    bool got = false;
+    inbox->receive(
+      [&](deliver_atom, const std::string& text) {
+        doc.Parse(text.c_str(), text.size());
+        got = true;
+      },
+      [&](closed_atom, std::uint16_t code) {
+        FAIL("connection closed with ", code);
+      },
+      caf::after(event_timeout) >> [&] { FAIL("no frame arrived in time"); });
+    REQUIRE(got);
+    REQUIRE(doc.IsObject());
+    return doc;
+  }
+
+  /// The next frame's "type".
+  static std::string type_of(const rapidjson::Document& doc) {
+    return doc.HasMember("type") && doc["type"].IsString()
+             ? doc["type"].GetString()
+             : std::string{};
+  }
+};
+
+/// CAF configuration with Parley's message types.
+struct parley_config : caf::actor_system_config {
+  parley_config() {
+    add_message_types<caf::id_block::parley>();
+  }
+};
+
+/// A fresh database, an actor system and the node's actors.
+struct actor_fixture {
+  actor_fixture() : sys(cfg) {
+    auto writer_db = persistence::open_store(db.url());
+    auto reader_db = persistence::open_store(db.url());
+    REQUIRE(writer_db);
+    REQUIRE(reader_db);
+    check_db = persistence::open_store(db.url()).value();
+    actors = spawn_node_actors(sys, std::move(*writer_db),
+                               std::move(*reader_db), hashing_config{1, 1});
+  }
+
+  ~actor_fixture() {
+    stop_node_actors(sys, actors);
+  }
+
+  /// Waits until the writer has committed everything queued so far.
+  void drain() {
+    caf::scoped_actor self{sys};
+    self->request(actors.writer, event_timeout, drain_atom::value)
+      .receive([](bool) {},
+               [](caf::error& err) { FAIL("drain failed: ", to_string(err)); });
+  }
+
+  /// A user's stored presence, after the writer drained.
+  std::string status_of(const std::string& name) {
+    drain();
+    auto found = check_db->find_account(name);
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    return (*found)->status;
+  }
+
+  /// Creates a user directly in the database (no hashing needed here).
+  user_record make_user(const std::string& name) {
+    auto created = check_db->create_user(name, "not-a-real-hash");
+    REQUIRE(created);
+    return *created;
+  }
+
+  /// Opens a session for a user, as an accepted WebSocket upgrade would.
+  std::unique_ptr<test_session> open(const user_record& user,
+                                     message_id since = no_resume) {
+    auto result = std::make_unique<test_session>(sys);
+    result->connection = std::make_shared<recording_connection>(
+      caf::actor_cast<caf::actor>(result->inbox));
+    session_config config;
+    config.connection = result->connection;
+    config.user = user.id;
+    config.username = user.username;
+    config.since = since;
+    config.max_content_bytes = 4096;
+    config.registry = actors.registry;
+    config.writer = actors.writer;
+    result->actor = spawn_session(sys, std::move(config));
+    return result;
+  }
+
+  test_database db;
+  parley_config cfg;
+  caf::actor_system sys;
+  std::unique_ptr<persistence::store> check_db;
+  node_actors actors;
+};
+
+} // namespace parley::testing

@@ -1,0 +1,118 @@
+// Store tests for deliveries: claim_undelivered and mark_delivered.
+#include <algorithm>
+
+#include "tests/persistence/store_fixture.hpp"
+
+namespace parley::testing {
+
+namespace {
+
+std::vector<message_id> ids_of(const std::vector<chat_message>& messages) {
+  std::vector<message_id> result;
+  for (const auto& message : messages)
+    result.push_back(message.id);
+  return result;
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "undelivered messages are claimed once, in id order") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto carol = add_user("carol");
+  auto first = send(alice, bob, "one", "c-1");
+  auto second = send(carol, bob, "two");
+  auto third = send(alice, bob, "three");
+  auto claimed = value_of(store->claim_undelivered(bob, 10));
+  REQUIRE(claimed.size() == 3);
+  CHECK(claimed[0] == first);
+  CHECK(claimed[1] == second);
+  CHECK(claimed[2] == third);
+  CHECK(value_of(store->claim_undelivered(bob, 10)).empty());
+}
+
+TEST_CASE_FIXTURE(store_fixture, "a claim takes at most limit, oldest first") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  for (auto content : {"1", "2", "3", "4", "5"})
+    send(alice, bob, content);
+  CHECK(contents(value_of(store->claim_undelivered(bob, 2))) ==
+        std::vector<std::string>{"1", "2"});
+  CHECK(value_of(store->claim_undelivered(bob, 0)).empty());
+  CHECK(contents(value_of(store->claim_undelivered(bob, 10))) ==
+        std::vector<std::string>{"3", "4", "5"});
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a claim takes only the recipient's messages") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto carol = add_user("carol");
+  send(alice, bob, "to bob");
+  send(bob, alice, "to alice");
+  send(carol, alice, "also to alice");
+  CHECK(contents(value_of(store->claim_undelivered(bob, 10))) ==
+        std::vector<std::string>{"to bob"});
+  CHECK(contents(value_of(store->claim_undelivered(alice, 10))) ==
+        std::vector<std::string>{"to alice", "also to alice"});
+  CHECK(value_of(store->claim_undelivered(carol, 10)).empty());
+}
+
+TEST_CASE_FIXTURE(store_fixture, "a claim for an unknown user finds nothing") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  send(alice, bob, "hi");
+  CHECK(value_of(store->claim_undelivered(bob + 100, 10)).empty());
+  CHECK(value_of(store->claim_undelivered(bob, 10)).size() == 1);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "messages marked delivered are not claimed") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto first = send(alice, bob, "one");
+  auto second = send(alice, bob, "two");
+  auto third = send(alice, bob, "three");
+  CHECK_FALSE(store->mark_delivered({first.id, third.id}));
+  CHECK(ids_of(value_of(store->claim_undelivered(bob, 10))) ==
+        std::vector<message_id>{second.id});
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "marking unknown or no ids delivered changes nothing") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto only = send(alice, bob, "one");
+  CHECK_FALSE(store->mark_delivered({}));
+  CHECK_FALSE(store->mark_delivered({only.id + 1000, -5}));
+  CHECK(ids_of(value_of(store->claim_undelivered(bob, 10))) ==
+        std::vector<message_id>{only.id});
+}
+
+TEST_CASE_FIXTURE(store_fixture, "more ids than fit one statement are marked") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  std::vector<chat_message> batch;
+  for (int i = 0; i < 1201; ++i)
+    batch.push_back(draft(alice, bob, "m" + std::to_string(i)));
+  std::vector<message_id> ids;
+  for (const auto& outcome : insert(batch))
+    ids.push_back(outcome.message.id);
+  auto last = ids.back();
+  ids.pop_back();
+  std::reverse(ids.begin(), ids.end());
+  CHECK_FALSE(store->mark_delivered(ids));
+  CHECK(ids_of(value_of(store->claim_undelivered(bob, 2000))) ==
+        std::vector<message_id>{last});
+}
+
+TEST_CASE_FIXTURE(store_fixture, "delivered messages stay in the history") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto message = send(alice, bob, "kept");
+  CHECK(value_of(store->claim_undelivered(bob, 10)).size() == 1);
+  CHECK(value_of(store->messages_after(bob, 0, 10)) ==
+        std::vector<chat_message>{message});
+}
+
+} // namespace parley::testing

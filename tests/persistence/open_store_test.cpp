@@ -1,0 +1,114 @@
+// Store tests for opening: migrations on reopen, shared databases, newer
+// schemas and healing after a lost connection.
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "persistence/database_url.hpp"
+#include "tests/persistence/store_fixture.hpp"
+
+namespace parley::testing {
+
+namespace {
+
+// A plain SOCI session on the test database, to look behind the store.
+std::unique_ptr<soci::session> raw_session(const std::string& url) {
+  auto location = value_of(persistence::parse_database_url(url));
+  if (auto sqlite = std::get_if<persistence::sqlite_location>(&location))
+    return std::make_unique<soci::session>(soci::sqlite3,
+                                           "db=\"" + sqlite->path + "\"");
+  return std::make_unique<soci::session>(
+      soci::postgresql,
+      std::get<persistence::postgresql_location>(location).conninfo);
+}
+
+int count_rows(const std::string& url, const std::string& table) {
+  int count = 0;
+  *raw_session(url) << "SELECT COUNT(*) FROM " + table, soci::into(count);
+  return count;
+}
+
+bool on_postgresql() {
+  return test_backend() == "postgresql";
+}
+
+} // namespace
+
+TEST_CASE("reopening a database keeps its data and migrates once") {
+  test_database db;
+  auto alice = value_of(value_of(persistence::open_store(db.url()))
+                            ->create_user("alice", "hash"));
+  auto migrations = count_rows(db.url(), "schema_migrations");
+  CHECK(migrations >= 1);
+  for (int i = 0; i < 3; ++i) {
+    auto store = value_of(persistence::open_store(db.url()));
+    auto found = value_of(store->find_account("alice"));
+    REQUIRE(found.has_value());
+    CHECK(found->id == alice.id);
+  }
+  CHECK(count_rows(db.url(), "schema_migrations") == migrations);
+}
+
+TEST_CASE("a writer and a reader store share one database") {
+  test_database db;
+  auto writer = value_of(persistence::open_store(db.url()));
+  auto reader = value_of(persistence::open_store(db.url()));
+  auto alice = value_of(writer->create_user("alice", "h")).id;
+  auto bob = value_of(writer->create_user("bob", "h")).id;
+  chat_message message;
+  message.sender_id = alice;
+  message.recipient_id = bob;
+  message.content = "seen by the reader";
+  auto stored = value_of(writer->insert_messages({message}));
+  REQUIRE_FALSE(stored.at(0).error);
+  CHECK(contents(value_of(reader->claim_undelivered(bob, 10))) ==
+        std::vector<std::string>{"seen by the reader"});
+  CHECK(value_of(writer->claim_undelivered(bob, 10)).empty());
+}
+
+TEST_CASE("an SQLite database is in WAL mode" *
+          doctest::skip(on_postgresql())) {
+  test_database db;
+  value_of(persistence::open_store(db.url()));
+  std::string mode;
+  *raw_session(db.url()) << "PRAGMA journal_mode", soci::into(mode);
+  CHECK(mode == "wal");
+}
+
+TEST_CASE("a database with a newer schema than this build is refused") {
+  test_database db;
+  value_of(persistence::open_store(db.url()));
+  *raw_session(db.url()) << "INSERT INTO schema_migrations "
+                            "(version, name, applied_at_ms) "
+                            "VALUES (9999, 'from the future', 0)";
+  auto error = error_of(persistence::open_store(db.url()));
+  CHECK(code_of(error) == error_code::internal);
+  CHECK(message_of(error).find("newer") != std::string::npos);
+}
+
+TEST_CASE("a failed migration leaves the database untouched") {
+  test_database db;
+  // A table in the way makes migration 1 fail halfway through.
+  *raw_session(db.url()) << "CREATE TABLE messages (x INTEGER)";
+  auto error = error_of(persistence::open_store(db.url()));
+  CHECK(code_of(error) == error_code::internal);
+  CHECK_THROWS(count_rows(db.url(), "users"));
+  CHECK_THROWS(count_rows(db.url(), "schema_migrations"));
+}
+
+TEST_CASE("a store heals after its connection is lost" *
+          doctest::skip(!on_postgresql())) {
+  test_database db;
+  auto store = value_of(persistence::open_store(db.url()));
+  auto alice = value_of(store->create_user("alice", "h")).id;
+  db.drop_connections();
+  auto lost = error_of(store->user_exists(alice));
+  CHECK(code_of(lost) == error_code::unavailable);
+  CHECK(message_of(lost).find("lost the connection") != std::string::npos);
+  CHECK(value_of(store->user_exists(alice)));
+  db.drop_connections();
+  CHECK(store->mark_delivered({1}));
+  CHECK(value_of(store->find_account("alice")).has_value());
+}
+
+} // namespace parley::testing

@@ -1,0 +1,62 @@
+// A fresh, empty database for one test, on the backend PARLEY_TEST_BACKEND
+// names: a file in a temporary directory (sqlite) or a database created on
+// the server PARLEY_TEST_POSTGRES names (postgresql).
+#pragma once
+
+#include <optional>
+#include <string>
+
+struct pg_conn;
+
+namespace parley::testing {
+
+/// The backend under test: "sqlite" (the default) or "postgresql".
+std::string test_backend();
+
+/// A fresh directory under the system's temporary directory, removed with
+/// everything in it at destruction.
+class temporary_directory {
+public:
+  /// Creates the directory; throws std::runtime_error when that fails.
+  temporary_directory();
+  ~temporary_directory();
+
+  temporary_directory(const temporary_directory&) = delete;
+  temporary_directory& operator=(const temporary_directory&) = delete;
+
+  /// The absolute path of the directory.
+  const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+/// Owns one throwaway database for its lifetime. Throws std::runtime_error
+/// with a clear message when it cannot be made, including when
+/// PARLEY_TEST_POSTGRES is missing for postgresql: never a silent skip.
+class test_database {
+public:
+  /// Creates the database on the backend test_backend() names.
+  test_database();
+
+  /// Removes the directory or drops the database (WITH (FORCE)).
+  ~test_database();
+
+  test_database(const test_database&) = delete;
+  test_database& operator=(const test_database&) = delete;
+
+  /// The URL to pass to open_store.
+  const std::string& url() const { return url_; }
+
+  /// Closes every server connection to the database, as a server restart
+  /// would (postgresql only; throws for sqlite, which has no server).
+  void drop_connections();
+
+private:
+  std::string url_;
+  std::optional<temporary_directory> directory_; ///< sqlite only
+  std::string name_;          ///< postgresql: the database name
+  pg_conn* server_ = nullptr; ///< postgresql: the admin connection
+};
+
+} // namespace parley::testing
