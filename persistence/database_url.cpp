@@ -29,6 +29,13 @@ constexpr std::string_view query_keywords[] = {
     "sslcert", "sslrootcert", "sslkey", "connect_timeout", "application_name",
 };
 
+std::string known_query_keywords() {
+  std::string result;
+  for (auto keyword : query_keywords)
+    result += (result.empty() ? "" : ", ") + std::string{keyword};
+  return result;
+}
+
 // Messages never repeat parts of the URL that could be a password.
 caf::error malformed(const std::string& what) {
   return make_error(error_code::invalid_request,
@@ -142,9 +149,7 @@ caf::error parse_query(std::string_view x, keyword_map& keywords) {
     if (std::find(std::begin(query_keywords), std::end(query_keywords), key) ==
         std::end(query_keywords))
       return malformed("unknown query parameter '" + key +
-                       "'; known: host, port, user, password, sslmode, "
-                       "sslcert, sslrootcert, sslkey, connect_timeout, "
-                       "application_name");
+                       "'; known: " + known_query_keywords());
     if (key == "port" && !valid_port(value))
       return malformed("the port must be a number from 1 to 65535");
     if (auto err = decode_into(keywords, key, value,
@@ -177,6 +182,8 @@ postgresql_location to_location(keyword_map keywords) {
     result.conninfo += key + '=' + quoted(value);
   }
   auto host = keywords.count("host") ? keywords["host"] : "local socket";
+  if (host.find(':') != std::string::npos)
+    host = '[' + host + ']'; // an IPv6 address
   auto port = keywords.count("port") ? keywords["port"] : "5432";
   result.display = host + ':' + port + '/' + keywords["dbname"];
   return result;

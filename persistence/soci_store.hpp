@@ -20,6 +20,7 @@ namespace parley::persistence {
 /// A store over one SOCI session. Not thread-safe, like every store.
 class soci_store : public store {
 public:
+  /// The store operations, as store.hpp documents them.
   caf::expected<user_record>
   create_user(const std::string& username,
               const std::string& password_hash) override;

@@ -87,7 +87,7 @@ TEST_CASE("URL parts are percent-decoded and quoted for libpq") {
   CHECK(has(location.conninfo, "dbname='my db'"));
   CHECK(has(location.conninfo, "connect_timeout='3'"));
   CHECK(has(location.conninfo, "application_name='node 1'"));
-  CHECK(location.display == "::1:5432/my db");
+  CHECK(location.display == "[::1]:5432/my db");
 }
 
 TEST_CASE("a URL of an unknown kind is refused") {

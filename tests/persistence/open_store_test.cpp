@@ -1,5 +1,8 @@
 // Store tests for opening: migrations on reopen, shared databases, newer
 // schemas and healing after a lost connection.
+#include <thread>
+#include <vector>
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -47,6 +50,22 @@ TEST_CASE("reopening a database keeps its data and migrates once") {
     CHECK(found->id == alice.id);
   }
   CHECK(count_rows(db.url(), "schema_migrations") == migrations);
+}
+
+TEST_CASE("stores opened at once on a fresh database all migrate it") {
+  test_database db;
+  constexpr int store_count = 4;
+  std::vector<caf::error> errors(store_count);
+  std::vector<std::thread> openers;
+  for (int i = 0; i < store_count; ++i)
+    openers.emplace_back([&db, &errors, i] {
+      auto opened = persistence::open_store(db.url());
+      if (!opened) errors[i] = std::move(opened.error());
+    });
+  for (auto& opener : openers)
+    opener.join();
+  for (const auto& error : errors)
+    CHECK_MESSAGE(!error, describe(error));
 }
 
 TEST_CASE("a writer and a reader store share one database") {
