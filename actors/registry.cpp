@@ -27,9 +27,10 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
   auto& entry = self->state.users[user];
   if (!entry.handle) {
     auto reg = caf::actor_cast<registry_actor>(self);
-    entry.handle = self->spawn(user_impl, user, reg, self->state.writer,
-                               self->state.reader);
-    self->monitor(entry.handle);
+    // Linked: when the registry stops (shutdown), its user actors stop too.
+    entry.handle = self->spawn<caf::linked>(user_impl, user, reg,
+                                            self->state.writer,
+                                            self->state.reader);
     set_presence(self, user, true);
   }
   ++entry.attaches_sent;
@@ -42,7 +43,6 @@ void retire_if_idle(self_pointer self, user_id user,
   auto i = self->state.users.find(user);
   if (i == self->state.users.end() || i->second.attaches_sent != attaches_seen)
     return; // a new session is on its way to this user actor
-  self->demonitor(i->second.handle.address());
   self->send(i->second.handle, stop_atom::value);
   self->state.users.erase(i);
   set_presence(self, user, false);
@@ -55,6 +55,13 @@ void forward(self_pointer self, user_id user, const chat_message& msg,
     self->send(i->second.handle, route_atom::value, msg, origin);
   // No user actor: the user is offline; the message stays undelivered in
   // the database and is pushed when the next connection opens.
+}
+
+bool is_user_actor(self_pointer self, const caf::actor_addr& who) {
+  for (auto& [id, entry] : self->state.users)
+    if (entry.handle.address() == who)
+      return true;
+  return false;
 }
 
 /// A user actor ended without being retired (a bug or a crash): forget it
@@ -77,8 +84,16 @@ registry_actor::behavior_type registry_impl(self_pointer self,
                                             reader_actor reader) {
   self->state.writer = std::move(writer);
   self->state.reader = std::move(reader);
-  self->set_down_handler(
-    [self](caf::down_msg& msg) { forget(self, msg.source); });
+  // Exits of linked user actors are news, not a reason to die; any other
+  // exit message (shutdown) ends the registry and, through links, them.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (msg.reason == caf::exit_reason::normal)
+      return; // a retired user actor has stopped
+    if (is_user_actor(self, msg.source))
+      forget(self, msg.source);
+    else
+      self->quit(msg.reason);
+  });
   return {
     [self](join_atom, user_id user, const std::string&,
            session_actor& session, message_id since) {

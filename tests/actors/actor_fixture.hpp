@@ -100,7 +100,7 @@ struct actor_fixture {
     auto reader_db = persistence::open_store(db.url());
     REQUIRE(writer_db);
     REQUIRE(reader_db);
-    check_db = persistence::open_store(db.url()).value();
+    check_db = std::move(*persistence::open_store(db.url()));
     actors = spawn_node_actors(sys, std::move(*writer_db),
                                std::move(*reader_db), hashing_config{1, 1});
   }
