@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/persistence/reply.hpp"
 #include "proto/type_ids.hpp"
 
 #include "proto/error_code.hpp"
@@ -16,13 +17,6 @@ namespace {
 
 using self_pointer = reader_actor::stateful_pointer<reader_state>;
 
-/// Turns a store's expected<T> into a reply (value or error).
-template <class T>
-caf::result<T> reply(caf::expected<T>&& x) {
-  if (x)
-    return std::move(*x);
-  return std::move(x.error());
-}
 
 } // namespace
 

@@ -14,6 +14,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/persistence/reply.hpp"
 #include "proto/type_ids.hpp"
 
 #include "proto/error_code.hpp"
@@ -152,12 +153,6 @@ caf::result<chat_message> accept_store(self_pointer self, chat_message& msg,
   return promise;
 }
 
-template <class T>
-caf::result<T> reply(caf::expected<T>&& x) {
-  if (x)
-    return std::move(*x);
-  return std::move(x.error());
-}
 
 } // namespace
 

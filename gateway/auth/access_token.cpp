@@ -13,7 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "gateway/auth/rfc3339.hpp"
+#include "proto/json/rfc3339.hpp"
 #include "gateway/auth/sodium_ready.hpp"
 
 namespace parley::auth {
@@ -58,8 +58,8 @@ std::string claims_json(const token_claims& claims, timestamp_ms issued_at) {
   w.StartObject();
   put("sub", std::to_string(claims.user));
   put("username", claims.username);
-  put("exp", format_rfc3339(claims.expires_at));
-  put("iat", format_rfc3339(issued_at));
+  put("exp", json::format_rfc3339(claims.expires_at));
+  put("iat", json::format_rfc3339(issued_at));
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }
@@ -111,10 +111,10 @@ verify_token(const paseto_key& key, std::string_view token, timestamp_ms now) {
   if (!sub || !username || !exp || !iat || username->empty())
     return std::nullopt;
   auto id = parse_user_id(*sub);
-  auto expires_at = parse_rfc3339(*exp);
+  auto expires_at = json::parse_rfc3339(*exp);
   // "iat" must be well formed but is not compared with `now`: nodes' clocks
   // may disagree a little, and expiry alone decides validity.
-  if (!id || !expires_at || !parse_rfc3339(*iat) || *expires_at <= now)
+  if (!id || !expires_at || !json::parse_rfc3339(*iat) || *expires_at <= now)
     return std::nullopt;
   return token_claims{*id, std::string{*username}, *expires_at};
 }
