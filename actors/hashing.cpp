@@ -4,13 +4,12 @@
 #include "actors/hashing.hpp"
 
 #include <chrono>
+#include <sodium.h>
 
 #include <caf/all.hpp>
 
-#include "proto/type_ids.hpp"
-#include <sodium.h>
-
 #include "proto/error_code.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -24,20 +23,19 @@ constexpr auto worker_timeout = std::chrono::seconds(60);
 /// A detached worker: blocking argon2id calls on a thread of its own.
 hasher_actor::behavior_type hash_worker() {
   return {
-    [](hash_atom, const std::string& password) -> caf::result<std::string> {
-      char out[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_str(out, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE)
-          != 0)
-        return make_error(error_code::overloaded, "out of memory for hashing");
-      return std::string{out};
-    },
-    [](verify_atom, const std::string& hash, const std::string& password) {
-      return crypto_pwhash_str_verify(hash.c_str(), password.data(),
-                                      password.size())
-             == 0;
-    },
+      [](hash_atom, const std::string& password) -> caf::result<std::string> {
+        char out[crypto_pwhash_STRBYTES];
+        if (crypto_pwhash_str(out, password.data(), password.size(),
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+          return make_error(error_code::overloaded,
+                            "out of memory for hashing");
+        return std::string{out};
+      },
+      [](verify_atom, const std::string& hash, const std::string& password) {
+        return crypto_pwhash_str_verify(hash.c_str(), password.data(),
+                                        password.size()) == 0;
+      },
   };
 }
 
@@ -58,15 +56,15 @@ caf::result<T> dispatch(self_pointer self, Ts... xs) {
   auto promise = self->make_response_promise<T>();
   auto job = [self, promise, xs...](hasher_actor worker) mutable {
     self->request(worker, worker_timeout, xs...)
-      .then(
-        [self, promise, worker](T& value) mutable {
-          promise.deliver(std::move(value));
-          release(self, worker);
-        },
-        [self, promise, worker](caf::error& err) mutable {
-          promise.deliver(std::move(err));
-          release(self, worker);
-        });
+        .then(
+            [self, promise, worker](T& value) mutable {
+              promise.deliver(std::move(value));
+              release(self, worker);
+            },
+            [self, promise, worker](caf::error& err) mutable {
+              promise.deliver(std::move(err));
+              release(self, worker);
+            });
   };
   auto& st = self->state;
   if (!st.idle.empty()) {
@@ -85,19 +83,19 @@ caf::result<T> dispatch(self_pointer self, Ts... xs) {
 
 hasher_actor::behavior_type hashing_impl(self_pointer self,
                                          hashing_config config) {
-  if (sodium_init() < 0)
-    CAF_RAISE_ERROR("libsodium failed to initialize");
+  if (sodium_init() < 0) CAF_RAISE_ERROR("libsodium failed to initialize");
   self->state.max_queued = config.max_queued;
   for (std::size_t i = 0; i < config.workers; ++i)
     self->state.idle.push_back(
-      self->spawn<caf::detached + caf::linked>(hash_worker));
+        self->spawn<caf::detached + caf::linked>(hash_worker));
   return {
-    [self](hash_atom, const std::string& password) {
-      return dispatch<std::string>(self, hash_atom::value, password);
-    },
-    [self](verify_atom, const std::string& hash, const std::string& password) {
-      return dispatch<bool>(self, verify_atom::value, hash, password);
-    },
+      [self](hash_atom, const std::string& password) {
+        return dispatch<std::string>(self, hash_atom::value, password);
+      },
+      [self](verify_atom, const std::string& hash,
+             const std::string& password) {
+        return dispatch<bool>(self, verify_atom::value, hash, password);
+      },
   };
 }
 

@@ -6,12 +6,11 @@
 
 #include <caf/all.hpp>
 
-#include "proto/type_ids.hpp"
-
 #include "actors/persistence/reader.hpp"
 #include "actors/persistence/writer.hpp"
 #include "actors/registry.hpp"
 #include "proto/error_code.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -42,11 +41,11 @@ session_actor spawn_session(caf::actor_system& sys, session_config config) {
 void stop_node_actors(caf::actor_system& sys, node_actors& actors) {
   caf::scoped_actor self{sys};
   self->request(actors.writer, drain_timeout, drain_atom::value)
-    .receive([](bool) {},
-             [](caf::error& err) {
-               std::cerr << "parley: final commit failed: " << message_of(err)
-                         << std::endl;
-             });
+      .receive([](bool) {},
+               [](caf::error& err) {
+                 std::cerr << "parley: final commit failed: " << message_of(err)
+                           << std::endl;
+               });
   self->send_exit(actors.registry, caf::exit_reason::user_shutdown);
   self->send_exit(actors.hasher, caf::exit_reason::user_shutdown);
   self->send_exit(actors.reader, caf::exit_reason::user_shutdown);

@@ -8,9 +8,8 @@
 
 #include <caf/all.hpp>
 
-#include "proto/type_ids.hpp"
-
 #include "actors/user.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -28,9 +27,8 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
   if (!entry.handle) {
     auto reg = caf::actor_cast<registry_actor>(self);
     // Linked: when the registry stops (shutdown), its user actors stop too.
-    entry.handle = self->spawn<caf::linked>(user_impl, user, reg,
-                                            self->state.writer,
-                                            self->state.reader);
+    entry.handle = self->spawn<caf::linked>(
+        user_impl, user, reg, self->state.writer, self->state.reader);
     set_presence(self, user, true);
   }
   ++entry.attaches_sent;
@@ -59,8 +57,7 @@ void forward(self_pointer self, user_id user, const chat_message& msg,
 
 bool is_user_actor(self_pointer self, const caf::actor_addr& who) {
   for (auto& [id, entry] : self->state.users)
-    if (entry.handle.address() == who)
-      return true;
+    if (entry.handle.address() == who) return true;
   return false;
 }
 
@@ -79,9 +76,8 @@ void forget(self_pointer self, const caf::actor_addr& who) {
 
 } // namespace
 
-registry_actor::behavior_type registry_impl(self_pointer self,
-                                            writer_actor writer,
-                                            reader_actor reader) {
+registry_actor::behavior_type
+registry_impl(self_pointer self, writer_actor writer, reader_actor reader) {
   self->state.writer = std::move(writer);
   self->state.reader = std::move(reader);
   // Exits of linked user actors are news, not a reason to die; any other
@@ -95,18 +91,17 @@ registry_actor::behavior_type registry_impl(self_pointer self,
       self->quit(msg.reason);
   });
   return {
-    [self](join_atom, user_id user, const std::string&,
-           session_actor& session, message_id since) {
-      return join(self, user, session, since);
-    },
-    [self](idle_atom, user_id user, std::uint64_t attaches_seen) {
-      retire_if_idle(self, user, attaches_seen);
-    },
-    [self](route_atom, const chat_message& msg, const session_actor& origin) {
-      forward(self, msg.recipient_id, msg, origin);
-      if (msg.sender_id != msg.recipient_id)
-        forward(self, msg.sender_id, msg, origin);
-    },
+      [self](join_atom, user_id user, const std::string&,
+             session_actor& session,
+             message_id since) { return join(self, user, session, since); },
+      [self](idle_atom, user_id user, std::uint64_t attaches_seen) {
+        retire_if_idle(self, user, attaches_seen);
+      },
+      [self](route_atom, const chat_message& msg, const session_actor& origin) {
+        forward(self, msg.recipient_id, msg, origin);
+        if (msg.sender_id != msg.recipient_id)
+          forward(self, msg.sender_id, msg, origin);
+      },
   };
 }
 

@@ -13,11 +13,10 @@
 
 #include <caf/all.hpp>
 
-#include "proto/type_ids.hpp"
-
 #include "proto/error_code.hpp"
 #include "proto/json/client_frame.hpp"
 #include "proto/json/server_frame.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -37,7 +36,7 @@ constexpr std::uint16_t close_internal_error = 1011;
 
 void send_text(self_pointer self, std::string text) {
   self->state.config.connection->deliver(
-    std::make_shared<const std::string>(std::move(text)));
+      std::make_shared<const std::string>(std::move(text)));
 }
 
 void send_error(self_pointer self, error_code code, const std::string& message,
@@ -47,8 +46,7 @@ void send_error(self_pointer self, error_code code, const std::string& message,
 
 /// A request that timed out means the writer is stuck on the database.
 error_code wire_error(const caf::error& err) {
-  if (err == caf::sec::request_timeout)
-    return error_code::unavailable;
+  if (err == caf::sec::request_timeout) return error_code::unavailable;
   return code_of(err);
 }
 
@@ -61,25 +59,27 @@ void store_message(self_pointer self, json::private_message_frame& frame) {
   msg.content = std::move(frame.content);
   msg.client_msg_id = frame.client_msg_id;
   auto me = caf::actor_cast<session_actor>(self);
-  self->request(cfg.writer, store_timeout, store_atom::value, std::move(msg), me)
-    .then(
-      [self](chat_message& stored) {
-        send_text(self, json::encode_message_sent(stored));
-        self->state.config.connection->frame_done();
-      },
-      [self, id = std::move(frame.client_msg_id)](caf::error& err) {
-        auto code = wire_error(err);
-        send_error(self, code, message_of(code == error_code::unavailable
-                                            ? make_error(code)
-                                            : err),
-                   id);
-        self->state.config.connection->frame_done();
-      });
+  self->request(cfg.writer, store_timeout, store_atom::value, std::move(msg),
+                me)
+      .then(
+          [self](chat_message& stored) {
+            send_text(self, json::encode_message_sent(stored));
+            self->state.config.connection->frame_done();
+          },
+          [self, id = std::move(frame.client_msg_id)](caf::error& err) {
+            auto code = wire_error(err);
+            send_error(self, code,
+                       message_of(code == error_code::unavailable
+                                      ? make_error(code)
+                                      : err),
+                       id);
+            self->state.config.connection->frame_done();
+          });
 }
 
 void handle_frame(self_pointer self, const std::string& text) {
   auto frame = json::decode_client_frame(
-    text, json::frame_limits{self->state.config.max_content_bytes});
+      text, json::frame_limits{self->state.config.max_content_bytes});
   if (auto* msg = std::get_if<json::private_message_frame>(&frame)) {
     store_message(self, *msg);
     return; // frame_done once the writer answers
@@ -102,33 +102,32 @@ session_actor::behavior_type session_impl(self_pointer self,
   // Whatever ends this actor (socket gone, user actor lost, exit message),
   // the connection must not outlive it open: closing twice is harmless.
   self->attach_functor([conn = self->state.config.connection](
-                         const caf::error& reason) {
+                           const caf::error& reason) {
     if (reason && reason != caf::exit_reason::normal)
       conn->close(close_internal_error, "session ended; reconnect with since");
   });
   auto& cfg = self->state.config;
   auto me = caf::actor_cast<session_actor>(self);
-  self
-    ->request(cfg.registry, join_timeout, join_atom::value, cfg.user,
-              cfg.username, me, cfg.since)
-    .await(
-      [self](user_actor& user) {
-        self->state.user = user;
-        self->monitor(user);
-      },
-      [self](caf::error& err) {
-        self->quit(err); // the attached functor closes the socket
-      });
+  self->request(cfg.registry, join_timeout, join_atom::value, cfg.user,
+                cfg.username, me, cfg.since)
+      .await(
+          [self](user_actor& user) {
+            self->state.user = user;
+            self->monitor(user);
+          },
+          [self](caf::error& err) {
+            self->quit(err); // the attached functor closes the socket
+          });
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.user)
       self->quit(msg.reason ? msg.reason : make_error(error_code::internal));
   });
   return {
-    [self](frame_atom, std::string& text) { handle_frame(self, text); },
-    [self](deliver_atom, shared_frame& frame) {
-      self->state.config.connection->deliver(std::move(frame.text));
-    },
-    [self](closed_atom) { self->quit(); },
+      [self](frame_atom, std::string& text) { handle_frame(self, text); },
+      [self](deliver_atom, shared_frame& frame) {
+        self->state.config.connection->deliver(std::move(frame.text));
+      },
+      [self](closed_atom) { self->quit(); },
   };
 }
 

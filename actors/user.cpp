@@ -15,9 +15,8 @@
 
 #include <caf/all.hpp>
 
-#include "proto/type_ids.hpp"
-
 #include "proto/json/server_frame.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -33,8 +32,7 @@ constexpr auto catch_up_timeout = std::chrono::seconds(30);
 
 attached_session* find_session(self_pointer self, const caf::actor_addr& who) {
   for (auto& entry : self->state.sessions)
-    if (entry.handle.address() == who)
-      return &entry;
+    if (entry.handle.address() == who) return &entry;
   return nullptr;
 }
 
@@ -44,8 +42,8 @@ bool is_incoming(self_pointer self, const chat_message& msg) {
 
 shared_frame encode_for_user(self_pointer self, const chat_message& msg) {
   return make_shared_frame(is_incoming(self, msg)
-                             ? json::encode_incoming_message(msg)
-                             : json::encode_outgoing_message(msg));
+                               ? json::encode_incoming_message(msg)
+                               : json::encode_outgoing_message(msg));
 }
 
 void mark_delivered(self_pointer self, std::vector<message_id> ids) {
@@ -58,11 +56,9 @@ template <class Covered>
 void go_live(self_pointer self, attached_session& entry, Covered covered) {
   std::vector<message_id> delivered;
   for (auto& [msg, frame] : entry.held) {
-    if (covered(msg))
-      continue;
+    if (covered(msg)) continue;
     self->send(entry.handle, deliver_atom::value, frame);
-    if (is_incoming(self, msg))
-      delivered.push_back(msg.id);
+    if (is_incoming(self, msg)) delivered.push_back(msg.id);
   }
   entry.held.clear();
   entry.claimed.clear();
@@ -80,58 +76,57 @@ void abandon(self_pointer self, const session_actor& session,
 void replay_page(self_pointer self, session_actor session,
                  std::uint64_t generation, message_id after) {
   auto& st = self->state;
-  self
-    ->request(st.reader, catch_up_timeout, replay_atom::value, st.id, after,
-              catch_up_page_rows)
-    .then(
-      [=](std::vector<chat_message>& page) {
-        auto* entry = find_session(self, session.address());
-        if (entry == nullptr || entry->catch_up != generation)
-          return; // session gone or a newer sync superseded this one
-        std::vector<message_id> delivered;
-        for (auto& msg : page) {
-          self->send(session, deliver_atom::value, encode_for_user(self, msg));
-          if (is_incoming(self, msg))
-            delivered.push_back(msg.id);
-        }
-        mark_delivered(self, std::move(delivered));
-        auto last = page.empty() ? after : page.back().id;
-        if (page.size() == catch_up_page_rows) {
-          replay_page(self, session, generation, last);
-          return;
-        }
-        self->send(session, deliver_atom::value,
-                   make_shared_frame(json::encode_sync_complete(last)));
-        go_live(self, *entry,
-                [last](const chat_message& msg) { return msg.id <= last; });
-      },
-      [=](caf::error& err) { abandon(self, session, err); });
+  self->request(st.reader, catch_up_timeout, replay_atom::value, st.id, after,
+                catch_up_page_rows)
+      .then(
+          [=](std::vector<chat_message>& page) {
+            auto* entry = find_session(self, session.address());
+            if (entry == nullptr || entry->catch_up != generation)
+              return; // session gone or a newer sync superseded this one
+            std::vector<message_id> delivered;
+            for (auto& msg : page) {
+              self->send(session, deliver_atom::value,
+                         encode_for_user(self, msg));
+              if (is_incoming(self, msg)) delivered.push_back(msg.id);
+            }
+            mark_delivered(self, std::move(delivered));
+            auto last = page.empty() ? after : page.back().id;
+            if (page.size() == catch_up_page_rows) {
+              replay_page(self, session, generation, last);
+              return;
+            }
+            self->send(session, deliver_atom::value,
+                       make_shared_frame(json::encode_sync_complete(last)));
+            go_live(self, *entry,
+                    [last](const chat_message& msg) { return msg.id <= last; });
+          },
+          [=](caf::error& err) { abandon(self, session, err); });
 }
 
 void push_page(self_pointer self, session_actor session,
                std::uint64_t generation) {
   auto& st = self->state;
   self->request(st.writer, catch_up_timeout, claim_atom::value, st.id)
-    .then(
-      [=](std::vector<chat_message>& page) {
-        auto* entry = find_session(self, session.address());
-        if (entry == nullptr || entry->catch_up != generation)
-          return;
-        for (auto& msg : page) {
-          self->send(session, deliver_atom::value, encode_for_user(self, msg));
-          entry->claimed.insert(msg.id);
-        }
-        // A full page may mean more; claimed rows never come back, so the
-        // next claim continues where this one ended.
-        if (page.size() >= catch_up_page_rows) {
-          push_page(self, session, generation);
-          return;
-        }
-        go_live(self, *entry, [entry](const chat_message& msg) {
-          return entry->claimed.count(msg.id) > 0;
-        });
-      },
-      [=](caf::error& err) { abandon(self, session, err); });
+      .then(
+          [=](std::vector<chat_message>& page) {
+            auto* entry = find_session(self, session.address());
+            if (entry == nullptr || entry->catch_up != generation) return;
+            for (auto& msg : page) {
+              self->send(session, deliver_atom::value,
+                         encode_for_user(self, msg));
+              entry->claimed.insert(msg.id);
+            }
+            // A full page may mean more; claimed rows never come back, so the
+            // next claim continues where this one ended.
+            if (page.size() >= catch_up_page_rows) {
+              push_page(self, session, generation);
+              return;
+            }
+            go_live(self, *entry, [entry](const chat_message& msg) {
+              return entry->claimed.count(msg.id) > 0;
+            });
+          },
+          [=](caf::error& err) { abandon(self, session, err); });
 }
 
 void start_catch_up(self_pointer self, attached_session& entry,
@@ -162,8 +157,7 @@ void route(self_pointer self, const chat_message& msg,
   for (auto& entry : self->state.sessions) {
     if (!incoming && entry.handle == origin)
       continue; // the sender's own connection gets message_sent instead
-    if (!frame.text)
-      frame = encode_for_user(self, msg);
+    if (!frame.text) frame = encode_for_user(self, msg);
     if (entry.live) {
       self->send(entry.handle, deliver_atom::value, frame);
       handed_over = true;
@@ -171,8 +165,7 @@ void route(self_pointer self, const chat_message& msg,
       entry.held.emplace_back(msg, frame);
     }
   }
-  if (incoming && handed_over)
-    mark_delivered(self, {msg.id});
+  if (incoming && handed_over) mark_delivered(self, {msg.id});
 }
 
 void detach(self_pointer self, const caf::actor_addr& who) {
@@ -191,27 +184,26 @@ void detach(self_pointer self, const caf::actor_addr& who) {
 
 user_actor::behavior_type user_impl(self_pointer self, user_id id,
                                     registry_actor registry,
-                                    writer_actor writer,
-                                    reader_actor reader) {
+                                    writer_actor writer, reader_actor reader) {
   auto& st = self->state;
   st.id = id;
   st.registry = std::move(registry);
   st.writer = std::move(writer);
   st.reader = std::move(reader);
   self->set_down_handler(
-    [self](caf::down_msg& msg) { detach(self, msg.source); });
+      [self](caf::down_msg& msg) { detach(self, msg.source); });
   return {
-    [self](attach_atom, session_actor& session, message_id since) {
-      attach(self, session, since);
-    },
-    [self](route_atom, const chat_message& msg, const session_actor& origin) {
-      route(self, msg, origin);
-    },
-    [self](sync_atom, const session_actor& session, message_id after) {
-      if (auto* entry = find_session(self, session.address()))
-        start_catch_up(self, *entry, after);
-    },
-    [self](stop_atom) { self->quit(); },
+      [self](attach_atom, session_actor& session, message_id since) {
+        attach(self, session, since);
+      },
+      [self](route_atom, const chat_message& msg, const session_actor& origin) {
+        route(self, msg, origin);
+      },
+      [self](sync_atom, const session_actor& session, message_id after) {
+        if (auto* entry = find_session(self, session.address()))
+          start_catch_up(self, *entry, after);
+      },
+      [self](stop_atom) { self->quit(); },
   };
 }
 

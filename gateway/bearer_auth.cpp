@@ -10,14 +10,11 @@ namespace {
 /// The scheme is case-insensitive (RFC 7235); the token follows one space.
 std::optional<std::string_view> bearer_token(std::string_view header) {
   constexpr std::string_view scheme = "bearer ";
-  if (header.size() <= scheme.size())
-    return std::nullopt;
+  if (header.size() <= scheme.size()) return std::nullopt;
   for (std::size_t i = 0; i < scheme.size(); ++i) {
     auto c = header[i];
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-    if (c != scheme[i])
-      return std::nullopt;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != scheme[i]) return std::nullopt;
   }
   return header.substr(scheme.size());
 }
@@ -27,7 +24,7 @@ std::optional<std::string_view> bearer_token(std::string_view header) {
 timestamp_ms wall_clock_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
-    .count();
+      .count();
 }
 
 std::optional<auth::token_claims>
@@ -38,8 +35,7 @@ authenticate(const auth::paseto_key& key, std::string_view authorization,
     token = bearer_token(authorization);
   else
     token = query_token;
-  if (!token)
-    return std::nullopt;
+  if (!token) return std::nullopt;
   return auth::verify_token(key, *token, wall_clock_ms());
 }
 

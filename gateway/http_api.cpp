@@ -28,15 +28,15 @@ constexpr auto query_timeout = std::chrono::seconds(15);
 
 /// Verified against for unknown usernames, so that an unknown user costs
 /// the same argon2id time as a wrong password and names cannot be probed.
-constexpr const char* timing_equalizer_hash
-  = "$argon2id$v=19$m=65536,t=2,p=1$+jY4LDsGVSSLBZgtx7D1VA$"
+constexpr const char* timing_equalizer_hash =
+    "$argon2id$v=19$m=65536,t=2,p=1$+jY4LDsGVSSLBZgtx7D1VA$"
     "y+qt/Lt8snyfFXs/Ykoqw4JddpKvw8t+GUyQMgvmLVk";
 
 api_reply error_reply(error_code code, std::string_view message = {}) {
   return api_reply{http_status(code),
                    json::encode_error_body(code, message.empty()
-                                                   ? default_message(code)
-                                                   : message)};
+                                                     ? default_message(code)
+                                                     : message)};
 }
 
 api_reply error_reply(const caf::error& err) {
@@ -52,18 +52,19 @@ void register_user(node_context& node, json::credentials creds,
   node.system.spawn([&node, creds, respond](self_pointer self) {
     self->request(node.actors.hasher, hashing_timeout, hash_atom::value,
                   creds.password)
-      .then(
-        [&node, self, creds, respond](std::string& hash) {
-          self
-            ->request(node.actors.writer, query_timeout, create_atom::value,
-                      creds.username, hash)
-            .then(
-              [respond](user_record& user) {
-                respond({201, json::encode_user(user)});
-              },
-              [respond](caf::error& err) { respond(error_reply(err)); });
-        },
-        [respond](caf::error& err) { respond(error_reply(err)); });
+        .then(
+            [&node, self, creds, respond](std::string& hash) {
+              self->request(node.actors.writer, query_timeout,
+                            create_atom::value, creds.username, hash)
+                  .then(
+                      [respond](user_record& user) {
+                        respond({201, json::encode_user(user)});
+                      },
+                      [respond](caf::error& err) {
+                        respond(error_reply(err));
+                      });
+            },
+            [respond](caf::error& err) { respond(error_reply(err)); });
   });
 }
 
@@ -82,55 +83,51 @@ void verify_password(node_context& node, self_pointer self, account found,
                      std::string password, api_responder respond) {
   bool known = found.id != 0;
   auto hash = known ? found.password_hash : timing_equalizer_hash;
-  self
-    ->request(node.actors.hasher, hashing_timeout, verify_atom::value, hash,
-              std::move(password))
-    .then(
-      [&node, known, found, respond](bool match) mutable {
-        if (known && match)
-          issue_login(node, found, respond);
-        else
-          respond(error_reply(error_code::invalid_credentials));
-      },
-      [respond](caf::error& err) { respond(error_reply(err)); });
+  self->request(node.actors.hasher, hashing_timeout, verify_atom::value, hash,
+                std::move(password))
+      .then(
+          [&node, known, found, respond](bool match) mutable {
+            if (known && match)
+              issue_login(node, found, respond);
+            else
+              respond(error_reply(error_code::invalid_credentials));
+          },
+          [respond](caf::error& err) { respond(error_reply(err)); });
 }
 
-void login(node_context& node, json::credentials creds,
-           api_responder respond) {
+void login(node_context& node, json::credentials creds, api_responder respond) {
   node.system.spawn([&node, creds, respond](self_pointer self) {
-    self
-      ->request(node.actors.reader, query_timeout, account_atom::value,
-                creds.username)
-      .then(
-        [&node, self, creds, respond](account& found) {
-          verify_password(node, self, found, creds.password, respond);
-        },
-        [&node, self, creds, respond](caf::error& err) {
-          if (code_of(err) == error_code::not_found)
-            verify_password(node, self, account{}, creds.password, respond);
-          else
-            respond(error_reply(err));
-        });
+    self->request(node.actors.reader, query_timeout, account_atom::value,
+                  creds.username)
+        .then(
+            [&node, self, creds, respond](account& found) {
+              verify_password(node, self, found, creds.password, respond);
+            },
+            [&node, self, creds, respond](caf::error& err) {
+              if (code_of(err) == error_code::not_found)
+                verify_password(node, self, account{}, creds.password, respond);
+              else
+                respond(error_reply(err));
+            });
   });
 }
 
 void lookup_user(node_context& node, std::string username,
                  api_responder respond) {
   node.system.spawn([&node, username, respond](self_pointer self) {
-    self
-      ->request(node.actors.reader, query_timeout, account_atom::value,
-                username)
-      .then(
-        [respond](account& found) {
-          user_record user{found.id, found.username, found.status};
-          respond({200, json::encode_user_with_status(user)});
-        },
-        [respond](caf::error& err) {
-          if (code_of(err) == error_code::not_found)
-            respond(error_reply(error_code::not_found, "no such user"));
-          else
-            respond(error_reply(err));
-        });
+    self->request(node.actors.reader, query_timeout, account_atom::value,
+                  username)
+        .then(
+            [respond](account& found) {
+              user_record user{found.id, found.username, found.status};
+              respond({200, json::encode_user_with_status(user)});
+            },
+            [respond](caf::error& err) {
+              if (code_of(err) == error_code::not_found)
+                respond(error_reply(error_code::not_found, "no such user"));
+              else
+                respond(error_reply(err));
+            });
   });
 }
 
@@ -147,18 +144,18 @@ void history(node_context& node, user_id caller, const request_target& target,
                         "given, positive integers"));
     return;
   }
-  auto rows = static_cast<std::uint32_t>(std::min<std::int64_t>(
-    limit.value_or(limits::default_history_limit), limits::max_history_limit));
+  auto rows = static_cast<std::uint32_t>(
+      std::min<std::int64_t>(limit.value_or(limits::default_history_limit),
+                             limits::max_history_limit));
   node.system.spawn([&node, caller, with = *with, before = before.value_or(0),
                      rows, respond](self_pointer self) {
-    self
-      ->request(node.actors.reader, query_timeout, history_atom::value, caller,
-                with, before, rows)
-      .then(
-        [respond](std::vector<chat_message>& page) {
-          respond({200, json::encode_history(page)});
-        },
-        [respond](caf::error& err) { respond(error_reply(err)); });
+    self->request(node.actors.reader, query_timeout, history_atom::value,
+                  caller, with, before, rows)
+        .then(
+            [respond](std::vector<chat_message>& page) {
+              respond({200, json::encode_history(page)});
+            },
+            [respond](caf::error& err) { respond(error_reply(err)); });
   });
 }
 
@@ -166,11 +163,11 @@ void history(node_context& node, user_id caller, const request_target& target,
 void authorized_route(node_context& node, const api_request& request,
                       const request_target& target, api_responder respond) {
   auto query_token = target.query.find("access_token");
-  auto claims = authenticate(
-    node.token_key, request.authorization,
-    query_token == target.query.end()
-      ? std::nullopt
-      : std::optional<std::string_view>{query_token->second});
+  auto claims =
+      authenticate(node.token_key, request.authorization,
+                   query_token == target.query.end()
+                       ? std::nullopt
+                       : std::optional<std::string_view>{query_token->second});
   if (!claims) {
     respond(error_reply(error_code::unauthorized));
     return;
@@ -214,16 +211,16 @@ void handle_api_request(node_context& node, api_request request,
   }
   const auto& path = target->path;
   const auto& method = request.method;
-  auto is_user_path = path.size() > 7 && path.compare(0, 7, "/users/") == 0
-                      && path.find('/', 7) == std::string::npos;
+  auto is_user_path = path.size() > 7 && path.compare(0, 7, "/users/") == 0 &&
+                      path.find('/', 7) == std::string::npos;
   if (path == "/healthz" && method == "GET")
     respond({200, json::encode_health()});
   else if ((path == "/users" || path == "/login") && method == "POST")
     credentials_route(node, request, path, std::move(respond));
   else if ((path == "/messages" || is_user_path) && method == "GET")
     authorized_route(node, request, *target, std::move(respond));
-  else if (path == "/healthz" || path == "/users" || path == "/login"
-           || path == "/messages" || is_user_path)
+  else if (path == "/healthz" || path == "/users" || path == "/login" ||
+           path == "/messages" || is_user_path)
     respond(error_reply(error_code::method_not_allowed));
   else
     respond(error_reply(error_code::not_found, "no such route"));

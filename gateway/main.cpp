@@ -49,14 +49,13 @@ std::variant<auth::paseto_key, std::string> load_key(const options& opts) {
     return auth::random_key();
   }
   std::ifstream in{opts.token_key_file};
-  if (!in)
-    return "cannot read token key file " + opts.token_key_file;
+  if (!in) return "cannot read token key file " + opts.token_key_file;
   std::string text{std::istreambuf_iterator<char>{in},
                    std::istreambuf_iterator<char>{}};
   auto key = auth::parse_key_hex(text);
   if (!key)
-    return "token key file " + opts.token_key_file
-           + " must hold 64 hex characters (32 bytes)";
+    return "token key file " + opts.token_key_file +
+           " must hold 64 hex characters (32 bytes)";
   return *key;
 }
 
@@ -64,19 +63,18 @@ std::variant<net::ip::tcp::endpoint, std::string>
 resolve_listen(net::io_context& ioc, const options& opts) {
   boost::system::error_code ec;
   net::ip::tcp::resolver resolver{ioc};
-  auto results = resolver.resolve(opts.listen_host,
-                                  std::to_string(opts.listen_port), ec);
+  auto results =
+      resolver.resolve(opts.listen_host, std::to_string(opts.listen_port), ec);
   if (ec || results.empty())
-    return "cannot resolve listen address " + opts.listen_host + ": "
-           + ec.message();
+    return "cannot resolve listen address " + opts.listen_host + ": " +
+           ec.message();
   return results.begin()->endpoint();
 }
 
 /// Everything after a successful parse; returns the exit code.
 int run_node(const options& opts) {
   auto key = load_key(opts);
-  if (auto* err = std::get_if<std::string>(&key))
-    return fail(*err);
+  if (auto* err = std::get_if<std::string>(&key)) return fail(*err);
   auto writer_db = persistence::open_store(opts.db_url);
   if (!writer_db)
     return fail("cannot open database: " + message_of(writer_db.error()));
@@ -85,13 +83,14 @@ int run_node(const options& opts) {
     return fail("cannot open database: " + message_of(reader_db.error()));
   net::io_context ioc{static_cast<int>(opts.net_threads)};
   auto endpoint = resolve_listen(ioc, opts);
-  if (auto* err = std::get_if<std::string>(&endpoint))
-    return fail(*err);
+  if (auto* err = std::get_if<std::string>(&endpoint)) return fail(*err);
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::parley>();
   cfg.set("scheduler.max-threads", opts.actor_threads);
   caf::actor_system sys{cfg};
-  node_context node{sys, opts, std::get<auth::paseto_key>(key),
+  node_context node{sys,
+                    opts,
+                    std::get<auth::paseto_key>(key),
                     spawn_node_actors(sys, std::move(*writer_db),
                                       std::move(*reader_db),
                                       hashing_config{opts.hash_workers, 64}),
@@ -101,15 +100,14 @@ int run_node(const options& opts) {
   auto& at = std::get<net::ip::tcp::endpoint>(endpoint);
   if (auto ec = server->open(at)) {
     stop_node_actors(sys, node.actors);
-    return fail("cannot listen on " + opts.listen_host + ":"
-                + std::to_string(opts.listen_port) + ": " + ec.message());
+    return fail("cannot listen on " + opts.listen_host + ":" +
+                std::to_string(opts.listen_port) + ": " + ec.message());
   }
   server->run();
   std::promise<void> stop_requested;
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code ec, int) {
-    if (ec)
-      return;
+    if (ec) return;
     server->stop();
     connections.close_all(close_going_away, "server shutting down");
     stop_requested.set_value();

@@ -22,8 +22,7 @@ session_actor session_tracker::spawn(caf::actor_system& sys,
 
 void session_tracker::ended() {
   std::lock_guard<std::mutex> guard{mutex_};
-  if (--live_ == 0)
-    none_left_.notify_all();
+  if (--live_ == 0) none_left_.notify_all();
 }
 
 bool session_tracker::wait_until_none(std::chrono::milliseconds timeout) {

@@ -22,8 +22,8 @@ namespace parley::persistence {
 
 /// The outcome of storing one message of a batch.
 struct insert_outcome {
-  caf::error error;     ///< set when this row was rejected; others unaffected
-  chat_message message; ///< the stored row (the original one if duplicate)
+  caf::error error;       ///< set when this row was rejected; others unaffected
+  chat_message message;   ///< the stored row (the original one if duplicate)
   bool duplicate = false; ///< (sender, client_msg_id) was already stored
 };
 
@@ -40,8 +40,8 @@ public:
 
   /// Creates an account; error username_taken if the name exists.
   virtual caf::expected<user_record>
-  create_user(const std::string& username, const std::string& password_hash)
-    = 0;
+  create_user(const std::string& username,
+              const std::string& password_hash) = 0;
 
   /// Looks an account up by exact username; nullopt when unknown.
   virtual caf::expected<std::optional<account>>
@@ -51,8 +51,8 @@ public:
   virtual caf::expected<bool> user_exists(user_id id) = 0;
 
   /// Applies presence changes in order, in one transaction.
-  virtual caf::error set_presence(const std::vector<presence_change>& changes)
-    = 0;
+  virtual caf::error
+  set_presence(const std::vector<presence_change>& changes) = 0;
 
   /// Stores messages in one transaction, in order, so that ids ascend in
   /// the order given. `sent_at_ms`, `sender_username` are taken as given;
@@ -81,8 +81,7 @@ public:
   /// (no bound when nullopt), at most `limit`.
   virtual caf::expected<std::vector<chat_message>>
   conversation(user_id a, user_id b, std::optional<message_id> before,
-               std::size_t limit)
-    = 0;
+               std::size_t limit) = 0;
 };
 
 /// Opens a connection and creates or migrates the schema. `url` is

@@ -55,10 +55,10 @@ inline bool operator==(const user_record& x, const user_record& y) {
 }
 
 inline bool operator==(const chat_message& x, const chat_message& y) {
-  return x.id == y.id && x.sender_id == y.sender_id
-         && x.sender_username == y.sender_username
-         && x.recipient_id == y.recipient_id && x.content == y.content
-         && x.client_msg_id == y.client_msg_id && x.sent_at_ms == y.sent_at_ms;
+  return x.id == y.id && x.sender_id == y.sender_id &&
+         x.sender_username == y.sender_username &&
+         x.recipient_id == y.recipient_id && x.content == y.content &&
+         x.client_msg_id == y.client_msg_id && x.sent_at_ms == y.sent_at_ms;
 }
 
 template <class Inspector>
@@ -67,14 +67,14 @@ typename Inspector::result_type inspect(Inspector& f, user_record& x) {
 }
 
 inline bool operator==(const account& x, const account& y) {
-  return x.id == y.id && x.username == y.username
-         && x.password_hash == y.password_hash && x.status == y.status;
+  return x.id == y.id && x.username == y.username &&
+         x.password_hash == y.password_hash && x.status == y.status;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account& x) {
-  return f(caf::meta::type_name("account"), x.id, x.username,
-           x.password_hash, x.status);
+  return f(caf::meta::type_name("account"), x.id, x.username, x.password_hash,
+           x.status);
 }
 
 template <class Inspector>

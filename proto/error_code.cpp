@@ -17,35 +17,35 @@ struct error_row {
 // One row per error_code, in enum order; the static_assert below keeps the
 // table and the enum in step.
 constexpr error_row table[] = {
-  {"none", "no error", 200},
-  {"invalid_json", "the frame is not valid JSON", 400},
-  {"not_an_object", "the frame must be a JSON object", 400},
-  {"missing_type", "the frame needs a string member \"type\"", 400},
-  {"unknown_type", "unknown frame type", 400},
-  {"invalid_recipient", "recipient_id must be a positive integer", 400},
-  {"unknown_recipient", "recipient_id names no user", 400},
-  {"invalid_content", "content must be a non-empty string", 400},
-  {"content_too_large", "content is too large", 400},
-  {"invalid_client_msg_id", "client_msg_id must be a string of 1-64 bytes",
-   400},
-  {"invalid_after_id", "after_id must be a non-negative integer", 400},
-  {"binary_frame", "binary frames are not supported; send JSON text", 400},
-  {"invalid_request", "the request is malformed", 400},
-  {"invalid_username", "username must be 3-32 characters of [A-Za-z0-9_.-]",
-   400},
-  {"invalid_password", "password must have at least 8 characters", 400},
-  {"username_taken", "username is already taken", 409},
-  {"invalid_credentials", "invalid username or password", 401},
-  {"unauthorized", "a valid bearer token is required", 401},
-  {"not_found", "not found", 404},
-  {"method_not_allowed", "method not allowed", 405},
-  {"overloaded", "the server is busy; retry later", 503},
-  {"unavailable", "the database is unavailable; retry later", 503},
-  {"internal", "internal error", 500},
+    {"none", "no error", 200},
+    {"invalid_json", "the frame is not valid JSON", 400},
+    {"not_an_object", "the frame must be a JSON object", 400},
+    {"missing_type", "the frame needs a string member \"type\"", 400},
+    {"unknown_type", "unknown frame type", 400},
+    {"invalid_recipient", "recipient_id must be a positive integer", 400},
+    {"unknown_recipient", "recipient_id names no user", 400},
+    {"invalid_content", "content must be a non-empty string", 400},
+    {"content_too_large", "content is too large", 400},
+    {"invalid_client_msg_id", "client_msg_id must be a string of 1-64 bytes",
+     400},
+    {"invalid_after_id", "after_id must be a non-negative integer", 400},
+    {"binary_frame", "binary frames are not supported; send JSON text", 400},
+    {"invalid_request", "the request is malformed", 400},
+    {"invalid_username", "username must be 3-32 characters of [A-Za-z0-9_.-]",
+     400},
+    {"invalid_password", "password must have at least 8 characters", 400},
+    {"username_taken", "username is already taken", 409},
+    {"invalid_credentials", "invalid username or password", 401},
+    {"unauthorized", "a valid bearer token is required", 401},
+    {"not_found", "not found", 404},
+    {"method_not_allowed", "method not allowed", 405},
+    {"overloaded", "the server is busy; retry later", 503},
+    {"unavailable", "the database is unavailable; retry later", 503},
+    {"internal", "internal error", 500},
 };
 
-static_assert(sizeof(table) / sizeof(table[0])
-                == static_cast<std::size_t>(error_code::internal) + 1,
+static_assert(sizeof(table) / sizeof(table[0]) ==
+                  static_cast<std::size_t>(error_code::internal) + 1,
               "every error_code needs exactly one row");
 
 const error_row& row(error_code x) {
@@ -79,17 +79,15 @@ caf::error make_error(error_code x, std::string message) {
 }
 
 error_code code_of(const caf::error& x) {
-  if (!x)
-    return error_code::none;
-  if (x.category() != parley_error_atom::value)
-    return error_code::internal;
+  if (!x) return error_code::none;
+  if (x.category() != parley_error_atom::value) return error_code::internal;
   return static_cast<error_code>(x.code());
 }
 
 std::string message_of(const caf::error& x) {
   const auto& context = x.context();
-  if (x.category() == parley_error_atom::value && context.size() == 1
-      && context.match_element<std::string>(0))
+  if (x.category() == parley_error_atom::value && context.size() == 1 &&
+      context.match_element<std::string>(0))
     return context.get_as<std::string>(0);
   return default_message(code_of(x));
 }

@@ -13,30 +13,30 @@ namespace parley {
 enum class error_code : std::uint8_t {
   none = 0,
   // WebSocket frames
-  invalid_json,       ///< not parseable JSON (or not UTF-8)
-  not_an_object,      ///< valid JSON, but not an object
-  missing_type,       ///< no string "type" member
-  unknown_type,       ///< "type" names no client frame
-  invalid_recipient,  ///< recipient_id missing, not an integer, out of range
-  unknown_recipient,  ///< recipient_id names no user
-  invalid_content,    ///< content missing, not a string, empty, or has NUL
-  content_too_large,  ///< content over --max-content-bytes
+  invalid_json,          ///< not parseable JSON (or not UTF-8)
+  not_an_object,         ///< valid JSON, but not an object
+  missing_type,          ///< no string "type" member
+  unknown_type,          ///< "type" names no client frame
+  invalid_recipient,     ///< recipient_id missing, not an integer, out of range
+  unknown_recipient,     ///< recipient_id names no user
+  invalid_content,       ///< content missing, not a string, empty, or has NUL
+  content_too_large,     ///< content over --max-content-bytes
   invalid_client_msg_id, ///< client_msg_id not a 1-64 byte string
-  invalid_after_id,   ///< sync without a non-negative integer after_id
-  binary_frame,       ///< binary WebSocket frames are not part of the protocol
+  invalid_after_id,      ///< sync without a non-negative integer after_id
+  binary_frame, ///< binary WebSocket frames are not part of the protocol
   // HTTP
-  invalid_request,    ///< malformed body, missing fields, bad query
-  invalid_username,   ///< username breaks the 3-32 [A-Za-z0-9_.-] rule
-  invalid_password,   ///< password shorter than 8 characters (or too long)
-  username_taken,     ///< registration of an existing username
+  invalid_request,     ///< malformed body, missing fields, bad query
+  invalid_username,    ///< username breaks the 3-32 [A-Za-z0-9_.-] rule
+  invalid_password,    ///< password shorter than 8 characters (or too long)
+  username_taken,      ///< registration of an existing username
   invalid_credentials, ///< wrong password or unknown user (same answer)
-  unauthorized,       ///< missing, malformed, tampered or expired token
-  not_found,          ///< unknown user or route
-  method_not_allowed, ///< known route, wrong method
+  unauthorized,        ///< missing, malformed, tampered or expired token
+  not_found,           ///< unknown user or route
+  method_not_allowed,  ///< known route, wrong method
   // environment
-  overloaded,         ///< a bounded queue is full; try again later
-  unavailable,        ///< the database cannot be reached right now
-  internal,           ///< a bug; logged with details on the node
+  overloaded,  ///< a bounded queue is full; try again later
+  unavailable, ///< the database cannot be reached right now
+  internal,    ///< a bug; logged with details on the node
 };
 
 /// The wire spelling of an error code, e.g. "invalid_json".

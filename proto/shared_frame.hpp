@@ -23,8 +23,7 @@ inline shared_frame make_shared_frame(std::string text) {
 }
 
 inline bool operator==(const shared_frame& x, const shared_frame& y) {
-  if (x.text == y.text)
-    return true;
+  if (x.text == y.text) return true;
   return x.text && y.text && *x.text == *y.text;
 }
 

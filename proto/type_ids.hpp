@@ -14,19 +14,19 @@
 
 CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
 
-  // Domain values (persistence ↔ actors ↔ gateway).
-  CAF_ADD_TYPE_ID(parley, (parley::chat_message))
-  CAF_ADD_TYPE_ID(parley, (parley::user_record))
-  CAF_ADD_TYPE_ID(parley, (parley::account))
-  CAF_ADD_TYPE_ID(parley, (std::vector<parley::chat_message>))
-  CAF_ADD_TYPE_ID(parley, (std::vector<std::int64_t>))
+// Domain values (persistence ↔ actors ↔ gateway).
+CAF_ADD_TYPE_ID(parley, (parley::chat_message))
+CAF_ADD_TYPE_ID(parley, (parley::user_record))
+CAF_ADD_TYPE_ID(parley, (parley::account))
+CAF_ADD_TYPE_ID(parley, (std::vector<parley::chat_message>))
+CAF_ADD_TYPE_ID(parley, (std::vector<std::int64_t>))
 
-  // Outbound frames (user → session).
-  CAF_ADD_TYPE_ID(parley, (parley::shared_frame))
+// Outbound frames (user → session).
+CAF_ADD_TYPE_ID(parley, (parley::shared_frame))
 
-  // Actor handles that travel in messages.
-  CAF_ADD_TYPE_ID(parley, (parley::session_actor))
-  CAF_ADD_TYPE_ID(parley, (parley::user_actor))
-  CAF_ADD_TYPE_ID(parley, (parley::registry_actor))
+// Actor handles that travel in messages.
+CAF_ADD_TYPE_ID(parley, (parley::session_actor))
+CAF_ADD_TYPE_ID(parley, (parley::user_actor))
+CAF_ADD_TYPE_ID(parley, (parley::registry_actor))
 
 CAF_END_TYPE_ID_BLOCK(parley)

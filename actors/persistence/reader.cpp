@@ -6,10 +6,9 @@
 #include <caf/all.hpp>
 
 #include "actors/persistence/reply.hpp"
-#include "proto/type_ids.hpp"
-
 #include "proto/error_code.hpp"
 #include "proto/limits.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -17,32 +16,30 @@ namespace {
 
 using self_pointer = reader_actor::stateful_pointer<reader_state>;
 
-
 } // namespace
 
-reader_actor::behavior_type reader_impl(self_pointer self,
-                                        std::shared_ptr<persistence::store> db) {
+reader_actor::behavior_type
+reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
   self->state.db = std::move(db);
   return {
-    [self](account_atom, const std::string& username) -> caf::result<account> {
-      auto found = self->state.db->find_account(username);
-      if (!found)
-        return std::move(found.error());
-      if (!*found)
-        return make_error(error_code::not_found, "no such user");
-      return std::move(**found);
-    },
-    [self](history_atom, user_id a, user_id b, message_id before,
-           std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
-      auto cursor = before > 0 ? std::optional<message_id>{before}
-                               : std::nullopt;
-      auto rows = std::min<std::size_t>(limit, limits::max_history_limit);
-      return reply(self->state.db->conversation(a, b, cursor, rows));
-    },
-    [self](replay_atom, user_id user, message_id after,
-           std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
-      return reply(self->state.db->messages_after(user, after, limit));
-    },
+      [self](account_atom,
+             const std::string& username) -> caf::result<account> {
+        auto found = self->state.db->find_account(username);
+        if (!found) return std::move(found.error());
+        if (!*found) return make_error(error_code::not_found, "no such user");
+        return std::move(**found);
+      },
+      [self](history_atom, user_id a, user_id b, message_id before,
+             std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
+        auto cursor =
+            before > 0 ? std::optional<message_id>{before} : std::nullopt;
+        auto rows = std::min<std::size_t>(limit, limits::max_history_limit);
+        return reply(self->state.db->conversation(a, b, cursor, rows));
+      },
+      [self](replay_atom, user_id user, message_id after,
+             std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
+        return reply(self->state.db->messages_after(user, after, limit));
+      },
   };
 }
 

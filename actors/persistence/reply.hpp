@@ -11,8 +11,7 @@ namespace parley {
 /// The value, or the error, of a store call as the reply to a request.
 template <class T>
 caf::result<T> reply(caf::expected<T>&& x) {
-  if (x)
-    return std::move(*x);
+  if (x) return std::move(*x);
   return std::move(x.error());
 }
 

@@ -15,9 +15,8 @@
 #include <caf/all.hpp>
 
 #include "actors/persistence/reply.hpp"
-#include "proto/type_ids.hpp"
-
 #include "proto/error_code.hpp"
+#include "proto/type_ids.hpp"
 
 namespace parley {
 
@@ -35,7 +34,7 @@ constexpr std::size_t claim_page_rows = 500;
 timestamp_ms now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
-    .count();
+      .count();
 }
 
 void schedule_flush(self_pointer self) {
@@ -49,13 +48,10 @@ void schedule_flush(self_pointer self) {
 /// row cannot fail its neighbours.
 caf::error check_recipient(self_pointer self, user_id recipient) {
   auto& known = self->state.known_users;
-  if (known.count(recipient) > 0)
-    return caf::none;
+  if (known.count(recipient) > 0) return caf::none;
   auto exists = self->state.db->user_exists(recipient);
-  if (!exists)
-    return std::move(exists.error());
-  if (!*exists)
-    return make_error(error_code::unknown_recipient);
+  if (!exists) return std::move(exists.error());
+  if (!*exists) return make_error(error_code::unknown_recipient);
   known.insert(recipient);
   return caf::none;
 }
@@ -105,9 +101,9 @@ void flush_messages(self_pointer self) {
   auto& stores = self->state.stores;
   while (!stores.empty()) {
     auto count = std::min(stores.size(), max_batch_rows);
-    std::vector<pending_store> batch(std::make_move_iterator(stores.begin()),
-                                     std::make_move_iterator(stores.begin()
-                                                             + count));
+    std::vector<pending_store> batch(
+        std::make_move_iterator(stores.begin()),
+        std::make_move_iterator(stores.begin() + count));
     stores.erase(stores.begin(), stores.begin() + count);
     write_batch(self, batch);
   }
@@ -117,18 +113,16 @@ void flush_messages(self_pointer self) {
 /// pushed once more on a later connection, never that it is lost.
 void flush_delivered(self_pointer self) {
   auto& ids = self->state.delivered;
-  if (ids.empty())
-    return;
+  if (ids.empty()) return;
   if (auto err = self->state.db->mark_delivered(ids))
-    caf::aout(self) << "parley: could not mark deliveries: "
-                    << message_of(err) << std::endl;
+    caf::aout(self) << "parley: could not mark deliveries: " << message_of(err)
+                    << std::endl;
   ids.clear();
 }
 
 void flush_presence(self_pointer self) {
   auto& changes = self->state.presence;
-  if (changes.empty())
-    return;
+  if (changes.empty()) return;
   if (auto err = self->state.db->set_presence(changes))
     caf::aout(self) << "parley: could not store presence: " << message_of(err)
                     << std::endl;
@@ -144,56 +138,54 @@ void flush_all(self_pointer self) {
 
 caf::result<chat_message> accept_store(self_pointer self, chat_message& msg,
                                        session_actor& origin) {
-  if (auto err = check_recipient(self, msg.recipient_id))
-    return err;
+  if (auto err = check_recipient(self, msg.recipient_id)) return err;
   auto promise = self->make_response_promise<chat_message>();
   self->state.stores.push_back(
-    pending_store{std::move(msg), std::move(origin), promise});
+      pending_store{std::move(msg), std::move(origin), promise});
   schedule_flush(self);
   return promise;
 }
 
-
 } // namespace
 
-writer_actor::behavior_type writer_impl(self_pointer self,
-                                        std::shared_ptr<persistence::store> db) {
+writer_actor::behavior_type
+writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
   self->state.db = std::move(db);
   return {
-    [self](store_atom, chat_message& msg, session_actor& origin) {
-      return accept_store(self, msg, origin);
-    },
-    [self](create_atom, const std::string& username,
-           const std::string& password_hash) -> caf::result<user_record> {
-      auto created = self->state.db->create_user(username, password_hash);
-      if (created)
-        self->state.known_users.insert(created->id);
-      return reply(std::move(created));
-    },
-    [self](claim_atom, user_id user) -> caf::result<std::vector<chat_message>> {
-      // Marks queued before this claim must land first, or the claim would
-      // hand out messages that a live session already has.
-      flush_delivered(self);
-      return reply(self->state.db->claim_undelivered(user, claim_page_rows));
-    },
-    [self](delivered_atom, std::vector<message_id>& ids) {
-      auto& all = self->state.delivered;
-      all.insert(all.end(), ids.begin(), ids.end());
-      schedule_flush(self);
-    },
-    [self](presence_atom, user_id user, bool online) {
-      self->state.presence.push_back(persistence::presence_change{
-        user, online ? presence::online : presence::offline});
-      schedule_flush(self);
-    },
-    [self](registry_actor& registry) {
-      self->state.registry = std::move(registry);
-    },
-    [self](drain_atom) {
-      flush_all(self);
-      return true;
-    },
-    [self](flush_atom) { flush_all(self); },
+      [self](store_atom, chat_message& msg, session_actor& origin) {
+        return accept_store(self, msg, origin);
+      },
+      [self](create_atom, const std::string& username,
+             const std::string& password_hash) -> caf::result<user_record> {
+        auto created = self->state.db->create_user(username, password_hash);
+        if (created) self->state.known_users.insert(created->id);
+        return reply(std::move(created));
+      },
+      [self](claim_atom,
+             user_id user) -> caf::result<std::vector<chat_message>> {
+        // Marks queued before this claim must land first, or the claim would
+        // hand out messages that a live session already has.
+        flush_delivered(self);
+        return reply(self->state.db->claim_undelivered(user, claim_page_rows));
+      },
+      [self](delivered_atom, std::vector<message_id>& ids) {
+        auto& all = self->state.delivered;
+        all.insert(all.end(), ids.begin(), ids.end());
+        schedule_flush(self);
+      },
+      [self](presence_atom, user_id user, bool online) {
+        self->state.presence.push_back(persistence::presence_change{
+            user, online ? presence::online : presence::offline});
+        schedule_flush(self);
+      },
+      [self](registry_actor& registry) {
+        self->state.registry = std::move(registry);
+      },
+      [self](drain_atom) {
+        flush_all(self);
+        return true;
+      },
+      [self](flush_atom) { flush_all(self); },
   };
 }
 

@@ -13,8 +13,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "proto/json/rfc3339.hpp"
 #include "gateway/auth/sodium_ready.hpp"
+#include "proto/json/rfc3339.hpp"
 
 namespace parley::auth {
 

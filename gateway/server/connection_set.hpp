@@ -30,20 +30,19 @@ public:
   /// Closes every open connection with the given code (1001 at shutdown).
   void close_all(std::uint16_t code, const std::string& reason) {
     std::unordered_map<const connection_port*, std::weak_ptr<connection_port>>
-      copy;
+        copy;
     {
       std::lock_guard<std::mutex> guard{mutex_};
       copy = open_;
     }
     for (auto& [ptr, weak] : copy)
-      if (auto conn = weak.lock())
-        conn->close(code, reason);
+      if (auto conn = weak.lock()) conn->close(code, reason);
   }
 
 private:
   std::mutex mutex_;
   std::unordered_map<const connection_port*, std::weak_ptr<connection_port>>
-    open_;
+      open_;
 };
 
 } // namespace parley

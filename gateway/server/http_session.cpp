@@ -44,12 +44,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
 public:
   http_session(net::ip::tcp::socket socket, node_context& node,
                connection_set& connections)
-    : stream_(std::move(socket)), node_(node), connections_(connections) {
-  }
+      : stream_(std::move(socket))
+      , node_(node)
+      , connections_(connections) {}
 
-  void run() {
-    do_read();
-  }
+  void run() { do_read(); }
 
 private:
   void do_read() {
@@ -57,15 +56,15 @@ private:
     parser_->header_limit(max_header_bytes);
     parser_->body_limit(limits::max_http_body_bytes);
     stream_.expires_after(request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&http_session::on_read,
-                                               shared_from_this()));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout
-        || ec == net::error::operation_aborted || ec == net::error::eof
-        || ec == net::error::connection_reset) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
       shutdown();
       return;
     }
@@ -99,20 +98,20 @@ private:
 
   void write(int status, std::string body) {
     auto res = std::make_shared<http::response<http::string_body>>(
-      static_cast<http::status>(status), version_);
+        static_cast<http::status>(status), version_);
     res->set(http::field::server, "parley");
     res->set(http::field::content_type, "application/json");
     res->keep_alive(keep_alive_);
     res->body() = std::move(body);
     res->prepare_payload();
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code ec,
-                                                       std::size_t) {
-                        if (ec || res->need_eof())
-                          self->shutdown();
-                        else
-                          self->do_read();
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+          if (ec || res->need_eof())
+            self->shutdown();
+          else
+            self->do_read();
+        });
   }
 
   void reply_and_close(int status, error_code code, const std::string& text) {
@@ -129,21 +128,21 @@ private:
       return;
     }
     auto query_token = target->query.find("access_token");
-    auto who = authenticate(
-      node_.token_key, std_view(req[http::field::authorization]),
-      query_token == target->query.end()
-        ? std::nullopt
-        : std::optional<std::string_view>{
-          std::string_view{query_token->second}});
+    auto who =
+        authenticate(node_.token_key, std_view(req[http::field::authorization]),
+                     query_token == target->query.end()
+                         ? std::nullopt
+                         : std::optional<std::string_view>{
+                               std::string_view{query_token->second}});
     if (!who) {
       reply_and_close(401, error_code::unauthorized,
                       default_message(error_code::unauthorized));
       return;
     }
     bool malformed = false;
-    auto since = query_integer(*target, "since", 0,
-                               std::numeric_limits<std::int64_t>::max(),
-                               malformed);
+    auto since =
+        query_integer(*target, "since", 0,
+                      std::numeric_limits<std::int64_t>::max(), malformed);
     if (malformed) {
       reply_and_close(400, error_code::invalid_request,
                       "since must be a non-negative message id");

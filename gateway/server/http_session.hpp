@@ -10,7 +10,7 @@ namespace parley {
 
 /// Serves HTTP/1.1 on an accepted socket (keep-alive, one request at a
 /// time); a valid WebSocket upgrade on /ws becomes a ws_connection.
-void start_http_session(boost::asio::ip::tcp::socket socket,
-                        node_context& node, connection_set& connections);
+void start_http_session(boost::asio::ip::tcp::socket socket, node_context& node,
+                        connection_set& connections);
 
 } // namespace parley

@@ -23,22 +23,18 @@ constexpr auto accept_retry_delay = std::chrono::milliseconds(100);
 
 listener::listener(net::io_context& ioc, node_context& node,
                    connection_set& connections)
-  : ioc_(ioc),
-    acceptor_(net::make_strand(ioc)),
-    retry_timer_(acceptor_.get_executor()),
-    node_(node),
-    connections_(connections) {
-}
+    : ioc_(ioc)
+    , acceptor_(net::make_strand(ioc))
+    , retry_timer_(acceptor_.get_executor())
+    , node_(node)
+    , connections_(connections) {}
 
 boost::system::error_code listener::open(const net::ip::tcp::endpoint& at) {
   boost::system::error_code ec;
   acceptor_.open(at.protocol(), ec);
-  if (!ec)
-    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec)
-    acceptor_.bind(at, ec);
-  if (!ec)
-    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(at, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
   return ec;
 }
 
@@ -60,25 +56,23 @@ void listener::stop() {
 
 void listener::do_accept() {
   acceptor_.async_accept(
-    net::make_strand(ioc_),
-    [self = shared_from_this()](boost::system::error_code ec,
-                                net::ip::tcp::socket socket) {
-      self->on_accept(ec, std::move(socket));
-    });
+      net::make_strand(ioc_),
+      [self = shared_from_this()](boost::system::error_code ec,
+                                  net::ip::tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+      });
 }
 
 void listener::on_accept(boost::system::error_code ec,
                          net::ip::tcp::socket socket) {
-  if (!acceptor_.is_open())
-    return; // stopped
+  if (!acceptor_.is_open()) return; // stopped
   if (ec) {
     std::cerr << "parley: accept failed: " << ec.message() << std::endl;
     retry_timer_.expires_after(accept_retry_delay);
-    retry_timer_.async_wait([self = shared_from_this()](
-                              boost::system::error_code wait_ec) {
-      if (!wait_ec)
-        self->do_accept();
-    });
+    retry_timer_.async_wait(
+        [self = shared_from_this()](boost::system::error_code wait_ec) {
+          if (!wait_ec) self->do_accept();
+        });
     return;
   }
   start_http_session(std::move(socket), node_, connections_);

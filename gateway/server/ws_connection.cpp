@@ -40,31 +40,30 @@ constexpr auto idle_timeout = std::chrono::seconds(60);
 
 constexpr std::uint16_t close_policy = 1008;
 
-class ws_connection final
-  : public connection_port,
-    public std::enable_shared_from_this<ws_connection> {
+class ws_connection final : public connection_port,
+                            public std::enable_shared_from_this<ws_connection> {
 public:
   ws_connection(net::ip::tcp::socket socket, node_context& node,
                 connection_set& connections, auth::token_claims who,
                 message_id since)
-    : ws_(std::move(socket)),
-      node_(node),
-      connections_(connections),
-      who_(std::move(who)),
-      since_(since) {
-  }
+      : ws_(std::move(socket))
+      , node_(node)
+      , connections_(connections)
+      , who_(std::move(who))
+      , since_(since) {}
 
   void run(beast::http::request<beast::http::string_body> upgrade) {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(
-      websocket::stream_base::timeout{handshake_timeout, idle_timeout, true});
-    ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) {
-        res.set(beast::http::field::server, "parley");
-      }));
+        websocket::stream_base::timeout{handshake_timeout, idle_timeout, true});
+    ws_.set_option(
+        websocket::stream_base::decorator([](websocket::response_type& res) {
+          res.set(beast::http::field::server, "parley");
+        }));
     ws_.read_message_max(node_.opts.max_frame_bytes);
-    ws_.async_accept(upgrade, beast::bind_front_handler(
-                                &ws_connection::on_accept, shared_from_this()));
+    ws_.async_accept(upgrade,
+                     beast::bind_front_handler(&ws_connection::on_accept,
+                                               shared_from_this()));
   }
 
   // -- connection_port: callable from any thread --------------------------
@@ -95,8 +94,7 @@ public:
 
 private:
   void on_accept(beast::error_code ec) {
-    if (ec)
-      return; // handshake failed: no session was ever spawned
+    if (ec) return; // handshake failed: no session was ever spawned
     connections_.add(shared_from_this());
     session_config config;
     config.connection = shared_from_this();
@@ -122,8 +120,9 @@ private:
     }
     if (!ws_.got_text()) {
       buffer_.consume(buffer_.size());
-      enqueue(std::make_shared<const std::string>(json::encode_error_frame(
-        error_code::binary_frame, default_message(error_code::binary_frame))));
+      enqueue(std::make_shared<const std::string>(
+          json::encode_error_frame(error_code::binary_frame,
+                                   default_message(error_code::binary_frame))));
       do_read();
       return;
     }
@@ -137,16 +136,14 @@ private:
   }
 
   void enqueue(std::shared_ptr<const std::string> frame) {
-    if (closing_ || finished_)
-      return;
+    if (closing_ || finished_) return;
     if (queued_bytes_ + frame->size() > max_queued_bytes) {
       start_close(close_policy, "client too slow; reconnect with since");
       return;
     }
     queued_bytes_ += frame->size();
     queue_.push_back(std::move(frame));
-    if (!writing_)
-      do_write();
+    if (!writing_) do_write();
   }
 
   void do_write() {
@@ -172,8 +169,7 @@ private:
   }
 
   void start_close(std::uint16_t code, const std::string& reason) {
-    if (closing_ || finished_)
-      return;
+    if (closing_ || finished_) return;
     closing_ = true;
     close_reason_.code = code;
     close_reason_.reason = reason.c_str();
@@ -183,22 +179,19 @@ private:
       queued_bytes_ -= queue_.back()->size();
       queue_.pop_back();
     }
-    if (!writing_)
-      do_close();
+    if (!writing_) do_close();
   }
 
   void do_close() {
     ws_.async_close(close_reason_, [self = shared_from_this()](
-                                     beast::error_code) { self->finish(); });
+                                       beast::error_code) { self->finish(); });
   }
 
   /// The socket is done: tell the session (once) and leave the set.
   void finish() {
-    if (finished_)
-      return;
+    if (finished_) return;
     finished_ = true;
-    if (session_)
-      caf::anon_send(session_, closed_atom::value);
+    if (session_) caf::anon_send(session_, closed_atom::value);
     connections_.remove(this);
   }
 
@@ -221,13 +214,13 @@ private:
 
 } // namespace
 
-void start_ws_connection(
-  net::ip::tcp::socket socket,
-  beast::http::request<beast::http::string_body> upgrade, node_context& node,
-  connection_set& connections, auth::token_claims who, message_id since) {
+void start_ws_connection(net::ip::tcp::socket socket,
+                         beast::http::request<beast::http::string_body> upgrade,
+                         node_context& node, connection_set& connections,
+                         auth::token_claims who, message_id since) {
   std::make_shared<ws_connection>(std::move(socket), node, connections,
                                   std::move(who), since)
-    ->run(std::move(upgrade));
+      ->run(std::move(upgrade));
 }
 
 } // namespace parley

@@ -16,9 +16,9 @@ namespace parley {
 /// Creates a connection for an authenticated upgrade request, completes the
 /// WebSocket handshake on the socket's strand and then spawns its session.
 void start_ws_connection(
-  boost::asio::ip::tcp::socket socket,
-  boost::beast::http::request<boost::beast::http::string_body> upgrade,
-  node_context& node, connection_set& connections, auth::token_claims who,
-  message_id since);
+    boost::asio::ip::tcp::socket socket,
+    boost::beast::http::request<boost::beast::http::string_body> upgrade,
+    node_context& node, connection_set& connections, auth::token_claims who,
+    message_id since);
 
 } // namespace parley

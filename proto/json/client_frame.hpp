@@ -34,8 +34,8 @@ struct rejected_frame {
 };
 
 /// What a text frame decodes to.
-using client_frame = std::variant<private_message_frame, sync_frame,
-                                  rejected_frame>;
+using client_frame =
+    std::variant<private_message_frame, sync_frame, rejected_frame>;
 
 /// Bounds applied while decoding (from the command line).
 struct frame_limits {

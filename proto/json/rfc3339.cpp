@@ -3,10 +3,10 @@
 #include "proto/json/rfc3339.hpp"
 
 #include <cinttypes>
-#include <optional>
-#include <string_view>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <string_view>
 
 namespace parley::json {
 

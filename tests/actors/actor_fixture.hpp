@@ -22,16 +22,14 @@ namespace parley::testing {
 /// (deliver_atom, std::string) and (closed_atom, std::uint16_t).
 class recording_connection : public connection_port {
 public:
-  explicit recording_connection(caf::actor inbox) : inbox_(std::move(inbox)) {
-  }
+  explicit recording_connection(caf::actor inbox)
+      : inbox_(std::move(inbox)) {}
 
   void deliver(std::shared_ptr<const std::string> frame) override {
     caf::anon_send(inbox_, deliver_atom::value, *frame);
   }
 
-  void frame_done() override {
-    ++frames_done_;
-  }
+  void frame_done() override { ++frames_done_; }
 
   void close(std::uint16_t code, std::string) override {
     caf::anon_send(inbox_, closed_atom::value, code);
@@ -48,8 +46,8 @@ constexpr auto event_timeout = std::chrono::seconds(10);
 
 /// One client session: its actor plus the inbox its frames land in.
 struct test_session {
-  explicit test_session(caf::actor_system& sys) : inbox(sys) {
-  }
+  explicit test_session(caf::actor_system& sys)
+      : inbox(sys) {}
 
   caf::scoped_actor inbox;
   std::shared_ptr<recording_connection> connection;
@@ -65,14 +63,14 @@ struct test_session {
     rapidjson::Document doc;
     bool got = false;
     inbox->receive(
-      [&](deliver_atom, const std::string& text) {
-        doc.Parse(text.c_str(), text.size());
-        got = true;
-      },
-      [&](closed_atom, std::uint16_t code) {
-        FAIL("connection closed with ", code);
-      },
-      caf::after(event_timeout) >> [&] { FAIL("no frame arrived in time"); });
+        [&](deliver_atom, const std::string& text) {
+          doc.Parse(text.c_str(), text.size());
+          got = true;
+        },
+        [&](closed_atom, std::uint16_t code) {
+          FAIL("connection closed with ", code);
+        },
+        caf::after(event_timeout) >> [&] { FAIL("no frame arrived in time"); });
     REQUIRE(got);
     REQUIRE(doc.IsObject());
     return doc;
@@ -81,21 +79,20 @@ struct test_session {
   /// The next frame's "type".
   static std::string type_of(const rapidjson::Document& doc) {
     return doc.HasMember("type") && doc["type"].IsString()
-             ? doc["type"].GetString()
-             : std::string{};
+               ? doc["type"].GetString()
+               : std::string{};
   }
 };
 
 /// CAF configuration with Parley's message types.
 struct parley_config : caf::actor_system_config {
-  parley_config() {
-    add_message_types<caf::id_block::parley>();
-  }
+  parley_config() { add_message_types<caf::id_block::parley>(); }
 };
 
 /// A fresh database, an actor system and the node's actors.
 struct actor_fixture {
-  actor_fixture() : sys(cfg) {
+  actor_fixture()
+      : sys(cfg) {
     auto writer_db = persistence::open_store(db.url());
     auto reader_db = persistence::open_store(db.url());
     REQUIRE(writer_db);
@@ -105,16 +102,15 @@ struct actor_fixture {
                                std::move(*reader_db), hashing_config{1, 1});
   }
 
-  ~actor_fixture() {
-    stop_node_actors(sys, actors);
-  }
+  ~actor_fixture() { stop_node_actors(sys, actors); }
 
   /// Waits until the writer has committed everything queued so far.
   void drain() {
     caf::scoped_actor self{sys};
     self->request(actors.writer, event_timeout, drain_atom::value)
-      .receive([](bool) {},
-               [](caf::error& err) { FAIL("drain failed: ", to_string(err)); });
+        .receive(
+            [](bool) {},
+            [](caf::error& err) { FAIL("drain failed: ", to_string(err)); });
   }
 
   /// A user's stored presence, after the writer drained.
@@ -138,7 +134,7 @@ struct actor_fixture {
                                      message_id since = no_resume) {
     auto result = std::make_unique<test_session>(sys);
     result->connection = std::make_shared<recording_connection>(
-      caf::actor_cast<caf::actor>(result->inbox));
+        caf::actor_cast<caf::actor>(result->inbox));
     session_config config;
     config.connection = result->connection;
     config.user = user.id;

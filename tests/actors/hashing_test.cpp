@@ -13,9 +13,7 @@ using namespace parley;
 namespace {
 
 struct parley_config : caf::actor_system_config {
-  parley_config() {
-    add_message_types<caf::id_block::parley>();
-  }
+  parley_config() { add_message_types<caf::id_block::parley>(); }
 };
 
 constexpr auto hashing_wait = std::chrono::seconds(30);
@@ -28,8 +26,8 @@ struct hashing_fixture {
   std::string hash(hasher_actor& pool, const std::string& password) {
     std::string result;
     self->request(pool, hashing_wait, hash_atom::value, password)
-      .receive([&](std::string& x) { result = std::move(x); },
-               [&](caf::error& err) { FAIL(to_string(err)); });
+        .receive([&](std::string& x) { result = std::move(x); },
+                 [&](caf::error& err) { FAIL(to_string(err)); });
     return result;
   }
 
@@ -37,8 +35,8 @@ struct hashing_fixture {
               const std::string& password) {
     bool result = false;
     self->request(pool, hashing_wait, verify_atom::value, hash, password)
-      .receive([&](bool x) { result = x; },
-               [&](caf::error& err) { FAIL(to_string(err)); });
+        .receive([&](bool x) { result = x; },
+                 [&](caf::error& err) { FAIL(to_string(err)); });
     return result;
   }
 };
@@ -70,8 +68,7 @@ TEST_CASE_FIXTURE(hashing_fixture,
   for (int i = 0; i < 3; ++i)
     self->receive([&](std::string&) { ++hashed; },
                   [&](caf::error& err) {
-                    if (code_of(err) == error_code::overloaded)
-                      ++overloaded;
+                    if (code_of(err) == error_code::overloaded) ++overloaded;
                   },
                   caf::after(hashing_wait) >> [] { FAIL("no answer"); });
   CHECK(hashed == 2);

@@ -13,9 +13,8 @@ namespace {
 
 std::string private_message(user_id to, const std::string& content,
                             const std::string& client_msg_id = {}) {
-  std::string frame = R"({"type":"private_message","recipient_id":)"
-                      + std::to_string(to) + R"(,"content":")" + content
-                      + "\"";
+  std::string frame = R"({"type":"private_message","recipient_id":)" +
+                      std::to_string(to) + R"(,"content":")" + content + "\"";
   if (!client_msg_id.empty())
     frame += R"(,"client_msg_id":")" + client_msg_id + "\"";
   return frame + "}";
@@ -228,8 +227,8 @@ TEST_CASE_FIXTURE(actor_fixture,
   // Retirement is asynchronous (session down → user idle → registry):
   // wait for that event by polling the stored state, bounded in time.
   auto deadline = std::chrono::steady_clock::now() + event_timeout;
-  while (status_of("bob") != "offline"
-         && std::chrono::steady_clock::now() < deadline)
+  while (status_of("bob") != "offline" &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::yield();
   CHECK(status_of("bob") == "offline");
 }
