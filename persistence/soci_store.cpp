@@ -59,17 +59,16 @@ long long sql_limit(std::size_t limit) {
                                                 : static_cast<long long>(limit);
 }
 
-// Calls f with "1,2,3" for each slice of ids. They are integers, so writing
-// them into the SQL text cannot inject anything.
+// Calls f with "[1,2,3]" (a JSON array, bound as :ids) for each slice.
 template <class F>
 void for_each_id_list(const std::vector<std::int64_t>& ids, F f) {
   for (std::size_t start = 0; start < ids.size();
        start += max_ids_per_statement) {
     auto end = std::min(ids.size(), start + max_ids_per_statement);
-    std::string list;
+    std::string list = "[";
     for (auto i = start; i < end; ++i)
       list += (i == start ? "" : ",") + std::to_string(ids[i]);
-    f(list);
+    f(list + "]");
   }
 }
 
@@ -254,8 +253,8 @@ soci_store::check_rows(const std::vector<chat_message>& batch,
   for_each_id_list(ids, [&](const std::string& list) {
     user_id id = 0;
     soci::statement select =
-        (sql_.prepare << "SELECT id FROM users WHERE id IN (" + list + ")",
-         soci::into(id));
+        (sql_.prepare << "SELECT id FROM users WHERE " + in_id_list("id"),
+         soci::use(list, "ids"), soci::into(id));
     select.execute();
     while (select.fetch())
       known.insert(id);
@@ -329,7 +328,8 @@ caf::error soci_store::mark_delivered(const std::vector<message_id>& ids) {
   return guarded("mark messages delivered", [&]() -> caf::error {
     soci::transaction transaction{sql_};
     for_each_id_list(ids, [&](const std::string& list) {
-      sql_ << "UPDATE messages SET delivered = TRUE WHERE id IN (" + list + ")";
+      sql_ << "UPDATE messages SET delivered = TRUE WHERE " + in_id_list("id"),
+          soci::use(list, "ids");
     });
     transaction.commit();
     return {};

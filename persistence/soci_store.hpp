@@ -62,6 +62,10 @@ protected:
   /// The stored row a duplicate (sender, client_msg_id) refers to.
   chat_message find_original(user_id sender, const std::string& client_msg_id);
 
+  /// A condition "column IN <set>" where the set is the JSON array of
+  /// integers bound to `:ids`, so id lists travel as bound parameters.
+  virtual std::string in_id_list(const std::string& column) const = 0;
+
   /// unavailable for errors that waiting may heal (busy, shutting down),
   /// internal for the rest. Connection loss is detected before this.
   virtual error_code code_for(const std::exception& e) const = 0;

@@ -10,6 +10,11 @@ namespace parley::persistence {
 postgresql_store::postgresql_store(const postgresql_location& where)
     : soci_store(soci::postgresql, where.conninfo, where.display) {}
 
+std::string postgresql_store::in_id_list(const std::string& column) const {
+  return column + " IN (SELECT CAST(value AS BIGINT) FROM "
+                  "json_array_elements_text(CAST(:ids AS JSON)))";
+}
+
 error_code postgresql_store::code_for(const std::exception& e) const {
   auto error = dynamic_cast<const soci::postgresql_soci_error*>(&e);
   if (error == nullptr) return error_code::internal;

@@ -15,6 +15,7 @@ public:
   explicit postgresql_store(const postgresql_location& where);
 
 protected:
+  std::string in_id_list(const std::string& column) const override;
   error_code code_for(const std::exception& e) const override;
 };
 

@@ -36,6 +36,10 @@ sqlite_store::sqlite_store(const std::string& path)
   sql << "PRAGMA foreign_keys = ON";
 }
 
+std::string sqlite_store::in_id_list(const std::string& column) const {
+  return column + " IN (SELECT value FROM json_each(:ids))";
+}
+
 error_code sqlite_store::code_for(const std::exception& e) const {
   auto error = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
   if (error == nullptr) return error_code::internal;

@@ -16,6 +16,7 @@ public:
   explicit sqlite_store(const std::string& path);
 
 protected:
+  std::string in_id_list(const std::string& column) const override;
   error_code code_for(const std::exception& e) const override;
 };
 
