@@ -4,11 +4,32 @@
 #include <soci/postgresql/soci-postgresql.h>
 
 #include "persistence/migrations/postgresql_migrations.hpp"
+#include "persistence/postgresql/batch_insert.hpp"
 
 namespace parley::persistence {
 
 postgresql_store::postgresql_store(const postgresql_location& where)
     : soci_store(soci::postgresql, where.conninfo, where.display) {}
+
+void postgresql_store::insert_rows(const std::vector<chat_message>& batch,
+                                   const std::vector<std::size_t>& rows,
+                                   std::vector<insert_outcome>& outcomes) {
+  if (rows.size() < 2) {
+    soci_store::insert_rows(batch, rows, outcomes); // nothing to share
+    return;
+  }
+  insert_batch(session(), batch, rows, outcomes);
+  // Rows left at id 0 repeat a stored (sender, client_msg_id): answer them
+  // with the original, which may be a row of this very batch.
+  for (auto row : rows) {
+    auto& outcome = outcomes[row];
+    if (outcome.message.id == 0) {
+      outcome.message = find_original(outcome.message.sender_id,
+                                      outcome.message.client_msg_id);
+      outcome.duplicate = true;
+    }
+  }
+}
 
 std::string postgresql_store::in_id_list(const std::string& column) const {
   return column + " IN (SELECT CAST(value AS BIGINT) FROM "

@@ -15,6 +15,9 @@ public:
   explicit postgresql_store(const postgresql_location& where);
 
 protected:
+  void insert_rows(const std::vector<chat_message>& batch,
+                   const std::vector<std::size_t>& rows,
+                   std::vector<insert_outcome>& outcomes) override;
   std::string in_id_list(const std::string& column) const override;
   error_code code_for(const std::exception& e) const override;
 };
