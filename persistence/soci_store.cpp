@@ -336,6 +336,22 @@ caf::error soci_store::mark_delivered(const std::vector<message_id>& ids) {
   });
 }
 
+caf::expected<std::vector<user_id>> soci_store::recipients_with_undelivered() {
+  using result_type = caf::expected<std::vector<user_id>>;
+  return guarded("find undelivered recipients", [&]() -> result_type {
+    std::vector<user_id> result;
+    user_id id = 0;
+    soci::statement select =
+        (sql_.prepare << "SELECT DISTINCT receiver_id FROM messages "
+                         "WHERE NOT delivered",
+         soci::into(id));
+    select.execute();
+    while (select.fetch())
+      result.push_back(id);
+    return result;
+  });
+}
+
 caf::expected<std::vector<chat_message>>
 soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
   using result_type = caf::expected<std::vector<chat_message>>;

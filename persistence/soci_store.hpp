@@ -33,6 +33,7 @@ public:
   caf::error mark_delivered(const std::vector<message_id>& ids) override;
   caf::expected<std::vector<chat_message>>
   claim_undelivered(user_id recipient, std::size_t limit) override;
+  caf::expected<std::vector<user_id>> recipients_with_undelivered() override;
   caf::expected<std::vector<chat_message>>
   messages_after(user_id user, message_id after, std::size_t limit) override;
   caf::expected<std::vector<chat_message>>

@@ -72,6 +72,10 @@ public:
   virtual caf::expected<std::vector<chat_message>>
   claim_undelivered(user_id recipient, std::size_t limit) = 0;
 
+  /// The users that have at least one undelivered message, so that the
+  /// writer can answer most claims without a query.
+  virtual caf::expected<std::vector<user_id>> recipients_with_undelivered() = 0;
+
   /// Messages to or from `user` with id > `after`, in id order, at most
   /// `limit` (the resume replay, paged by the caller).
   virtual caf::expected<std::vector<chat_message>>

@@ -63,9 +63,12 @@ void settle(self_pointer self, pending_store& entry,
     entry.promise.deliver(std::move(outcome.error));
     return;
   }
-  if (!outcome.duplicate && self->state.registry)
-    self->send(self->state.registry, route_atom::value, outcome.message,
-               entry.origin);
+  if (!outcome.duplicate) {
+    self->state.maybe_undelivered.insert(outcome.message.recipient_id);
+    if (self->state.registry)
+      self->send(self->state.registry, route_atom::value, outcome.message,
+                 entry.origin);
+  }
   entry.promise.deliver(std::move(outcome.message));
 }
 
@@ -136,6 +139,30 @@ void flush_all(self_pointer self) {
   flush_presence(self);
 }
 
+caf::result<std::vector<chat_message>> claim(self_pointer self, user_id user) {
+  auto& st = self->state;
+  if (st.maybe_undelivered_loaded && st.maybe_undelivered.count(user) == 0)
+    return std::vector<chat_message>{};
+  // Marks queued before this claim must land first, or the claim would
+  // hand out messages that a live session already has.
+  flush_delivered(self);
+  auto page = st.db->claim_undelivered(user, claim_page_rows);
+  if (page && page->size() < claim_page_rows) st.maybe_undelivered.erase(user);
+  return reply(std::move(page));
+}
+
+void load_maybe_undelivered(self_pointer self) {
+  auto users = self->state.db->recipients_with_undelivered();
+  if (!users) {
+    caf::aout(self) << "parley: every connection will query for undelivered "
+                       "messages: "
+                    << message_of(users.error()) << std::endl;
+    return;
+  }
+  self->state.maybe_undelivered.insert(users->begin(), users->end());
+  self->state.maybe_undelivered_loaded = true;
+}
+
 caf::result<chat_message> accept_store(self_pointer self, chat_message& msg,
                                        session_actor& origin) {
   if (auto err = check_recipient(self, msg.recipient_id)) return err;
@@ -151,6 +178,7 @@ caf::result<chat_message> accept_store(self_pointer self, chat_message& msg,
 writer_actor::behavior_type
 writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
   self->state.db = std::move(db);
+  load_maybe_undelivered(self);
   return {
       [self](store_atom, chat_message& msg, session_actor& origin) {
         return accept_store(self, msg, origin);
@@ -161,13 +189,7 @@ writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
         if (created) self->state.known_users.insert(created->id);
         return reply(std::move(created));
       },
-      [self](claim_atom,
-             user_id user) -> caf::result<std::vector<chat_message>> {
-        // Marks queued before this claim must land first, or the claim would
-        // hand out messages that a live session already has.
-        flush_delivered(self);
-        return reply(self->state.db->claim_undelivered(user, claim_page_rows));
-      },
+      [self](claim_atom, user_id user) { return claim(self, user); },
       [self](delivered_atom, std::vector<message_id>& ids) {
         auto& all = self->state.delivered;
         all.insert(all.end(), ids.begin(), ids.end());

@@ -31,6 +31,12 @@ struct writer_state {
   /// Users are never deleted, so a user id seen once stays valid: this
   /// cache spares a query per message when validating recipients.
   std::unordered_set<user_id> known_users;
+  /// Users who may have undelivered messages: loaded at start, grown by
+  /// every commit, shrunk by claims that come back short. Claims for
+  /// anyone else are answered without a query, which keeps connection
+  /// set-up free of SQL. Not usable when loading it failed.
+  std::unordered_set<user_id> maybe_undelivered;
+  bool maybe_undelivered_loaded = false;
   static inline const char* name = "writer";
 };
 

@@ -115,4 +115,24 @@ TEST_CASE_FIXTURE(store_fixture, "delivered messages stay in the history") {
         std::vector<chat_message>{message});
 }
 
+TEST_CASE_FIXTURE(store_fixture,
+                  "recipients with undelivered messages are listed until "
+                  "their messages are claimed or marked") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto carol = add_user("carol");
+  CHECK(value_of(store->recipients_with_undelivered()).empty());
+  send(alice, bob, "to bob");
+  auto to_carol = send(alice, carol, "to carol");
+  auto listed = value_of(store->recipients_with_undelivered());
+  std::sort(listed.begin(), listed.end());
+  CHECK(listed ==
+        std::vector<user_id>{std::min(bob, carol), std::max(bob, carol)});
+  value_of(store->claim_undelivered(bob, 10));
+  CHECK(value_of(store->recipients_with_undelivered()) ==
+        std::vector<user_id>{carol});
+  CHECK_FALSE(store->mark_delivered({to_carol.id}));
+  CHECK(value_of(store->recipients_with_undelivered()).empty());
+}
+
 } // namespace parley::testing
