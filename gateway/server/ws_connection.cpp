@@ -9,6 +9,9 @@
 // the client down through TCP instead of growing mailboxes.
 #include "gateway/server/ws_connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -16,6 +19,7 @@
 #include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
 
+#include "gateway/server/frame_queue.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
 
@@ -34,9 +38,16 @@ constexpr std::size_t max_unfinished_frames = 32;
 /// and is closed with 1008 (it can resume with ?since= later).
 constexpr std::size_t max_queued_bytes = 1024 * 1024;
 
-/// WebSocket handshake and idle limits; idle connections get pings.
+/// The client has this long to complete the WebSocket handshake.
 constexpr auto handshake_timeout = std::chrono::seconds(10);
-constexpr auto idle_timeout = std::chrono::seconds(60);
+
+/// Dead peers are found by TCP keepalive, in the kernel, instead of by
+/// WebSocket pings: a ping needs a pending WebSocket read, and that read
+/// costs ~1.2 KiB per idle connection. Probes start after 60 s of silence
+/// and give up after 3 unanswered ones, 10 s apart.
+constexpr int keepalive_idle_seconds = 60;
+constexpr int keepalive_interval_seconds = 10;
+constexpr int keepalive_probes = 3;
 
 constexpr std::uint16_t close_policy = 1008;
 
@@ -53,14 +64,15 @@ public:
       , since_(since) {}
 
   void run(beast::http::request<beast::http::string_body> upgrade) {
-    beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(
-        websocket::stream_base::timeout{handshake_timeout, idle_timeout, true});
+    ws_.set_option(websocket::stream_base::timeout{
+        handshake_timeout, websocket::stream_base::none(), false});
+    enable_keepalive();
     ws_.set_option(
         websocket::stream_base::decorator([](websocket::response_type& res) {
           res.set(beast::http::field::server, "parley");
         }));
     ws_.read_message_max(node_.opts.max_frame_bytes);
+    ws_.auto_fragment(false); // one frame per message: fewer writes
     ws_.async_accept(upgrade,
                      beast::bind_front_handler(&ws_connection::on_accept,
                                                shared_from_this()));
@@ -108,9 +120,34 @@ private:
     do_read();
   }
 
+  /// Waits until the socket is readable before starting a WebSocket read,
+  /// so that an idle connection holds only a small wait operation and an
+  /// empty buffer.
   void do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&ws_connection::on_read,
-                                                      shared_from_this()));
+    buffer_.shrink_to_fit();
+    ws_.next_layer().async_wait(
+        net::ip::tcp::socket::wait_read,
+        [self = shared_from_this()](beast::error_code ec) {
+          if (ec) {
+            self->finish();
+            return;
+          }
+          self->ws_.async_read(
+              self->buffer_,
+              beast::bind_front_handler(&ws_connection::on_read, self));
+        });
+  }
+
+  void enable_keepalive() {
+    auto& socket = ws_.next_layer();
+    beast::error_code ignored; // a socket without keepalive still works
+    socket.set_option(net::socket_base::keep_alive(true), ignored);
+    auto fd = socket.native_handle();
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive_idle_seconds,
+                 sizeof(int));
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive_interval_seconds,
+                 sizeof(int));
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &keepalive_probes, sizeof(int));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -137,11 +174,10 @@ private:
 
   void enqueue(std::shared_ptr<const std::string> frame) {
     if (closing_ || finished_) return;
-    if (queued_bytes_ + frame->size() > max_queued_bytes) {
+    if (queue_.bytes() + frame->size() > max_queued_bytes) {
       start_close(close_policy, "client too slow; reconnect with since");
       return;
     }
-    queued_bytes_ += frame->size();
     queue_.push_back(std::move(frame));
     if (!writing_) do_write();
   }
@@ -156,7 +192,6 @@ private:
 
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
-    queued_bytes_ -= queue_.front()->size();
     queue_.pop_front();
     if (ec) {
       finish();
@@ -175,10 +210,7 @@ private:
     close_reason_.reason = reason.c_str();
     // Frames not yet on the wire are dropped: every message is stored, and
     // the client resumes with ?since= to get them.
-    while (queue_.size() > (writing_ ? 1u : 0u)) {
-      queued_bytes_ -= queue_.back()->size();
-      queue_.pop_back();
-    }
+    queue_.truncate(writing_ ? 1 : 0);
     if (!writing_) do_close();
   }
 
@@ -195,10 +227,11 @@ private:
     connections_.remove(this);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  // A plain socket underneath: Beast's tcp_stream would add two timers per
+  // connection, and the WebSocket layer has its own handshake timeout.
+  websocket::stream<net::ip::tcp::socket> ws_;
   beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
-  std::size_t queued_bytes_ = 0;
+  frame_queue queue_;
   std::size_t unfinished_ = 0;
   bool writing_ = false;
   bool read_paused_ = false;
