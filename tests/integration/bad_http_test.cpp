@@ -253,3 +253,39 @@ TEST_CASE("an escaped NUL in credentials is refused, never a server error") {
   CHECK((login.status == 400 || login.status == 401));
   CHECK(error_code_of(login.body).has_value());
 }
+
+TEST_CASE("an upgrade the WebSocket handshake refuses gets a JSON error") {
+  running_node node;
+  auto alice = register_and_login(node.port(), "alice", "password1");
+  auto upgrade = [&](const std::string& extra_fields) {
+    return "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nAuthorization: Bearer " +
+           alice.token + "\r\n" + extra_fields + "\r\n";
+  };
+  const std::string key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  for (const auto& request : std::vector<std::string>{
+           upgrade("Sec-WebSocket-Version: 12\r\n" + key),
+           upgrade(key),
+           upgrade("Sec-WebSocket-Version: 13\r\n"),
+       }) {
+    auto reply = exchange(node.port(), request);
+    INFO("reply: " << reply.substr(0, 300));
+    CHECK((status_of(reply) == 400 || status_of(reply) == 426));
+    CHECK(error_code_of(body_of(reply)).has_value());
+  }
+  CHECK(node.get("/healthz").status == 200);
+}
+
+TEST_CASE("pipelined requests on one connection are answered in order") {
+  running_node node;
+  auto reply = exchange(node.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                     "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                                     "DELETE /users HTTP/1.1\r\nHost: x\r\n\r\n"
+                                     "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                                     "Connection: close\r\n\r\n");
+  std::vector<int> statuses;
+  for (auto at = reply.find("HTTP/1.1 "); at != std::string::npos;
+       at = reply.find("HTTP/1.1 ", at + 1))
+    statuses.push_back(status_of(reply.substr(at)));
+  CHECK(statuses == std::vector<int>{200, 404, 405, 200});
+}

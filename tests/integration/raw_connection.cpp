@@ -3,6 +3,7 @@
 #include "tests/integration/raw_connection.hpp"
 
 #include <arpa/inet.h>
+#include <cstdint>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
@@ -30,18 +31,21 @@ std::chrono::milliseconds left_until(clock_type::time_point deadline) {
   return left.count() > 0 ? left : std::chrono::milliseconds{0};
 }
 
-/// A frame header: FIN, the opcode, the masked length in 7, 16 or 64 bits.
-std::string frame_header(int opcode, std::size_t length) {
+/// A frame header: FIN, the opcode, the mask bit and the length in 7, 16
+/// or 64 bits.
+std::string frame_header(int opcode, std::size_t length, bool final,
+                         bool masked) {
   std::string header;
-  header += static_cast<char>(0x80 | opcode);
+  header += static_cast<char>((final ? 0x80 : 0) | opcode);
+  const int mask_bit = masked ? 0x80 : 0;
   if (length < 126) {
-    header += static_cast<char>(0x80 | length);
+    header += static_cast<char>(mask_bit | static_cast<int>(length));
   } else if (length <= 0xFFFF) {
-    header += static_cast<char>(0x80 | 126);
+    header += static_cast<char>(mask_bit | 126);
     for (int shift = 8; shift >= 0; shift -= 8)
       header += static_cast<char>((length >> shift) & 0xFF);
   } else {
-    header += static_cast<char>(0x80 | 127);
+    header += static_cast<char>(mask_bit | 127);
     for (int shift = 56; shift >= 0; shift -= 8)
       header += static_cast<char>(
           (static_cast<std::uint64_t>(length) >> shift) & 0xFF);
@@ -158,8 +162,10 @@ raw_ws_connection::raw_ws_connection(unsigned short port,
   tcp_.received.erase(0, end + 4);
 }
 
-bool raw_ws_connection::send_frame(int opcode, std::string_view payload) {
-  auto frame = frame_header(opcode, payload.size());
+bool raw_ws_connection::send_frame(int opcode, std::string_view payload,
+                                   bool final, bool masked) {
+  auto frame = frame_header(opcode, payload.size(), final, masked);
+  if (!masked) return tcp_.send(frame + std::string(payload));
   frame.append(reinterpret_cast<const char*>(mask_key), 4);
   for (std::size_t i = 0; i < payload.size(); ++i)
     frame += static_cast<char>(payload[i] ^ mask_key[i % 4]);

@@ -64,8 +64,10 @@ public:
   /// unless the node answers 101.
   raw_ws_connection(unsigned short port, const std::string& token);
 
-  /// Sends one masked, final frame; false when the node hung up first.
-  bool send_frame(int opcode, std::string_view payload);
+  /// Sends one frame, by default masked and final (FIN set); false when the
+  /// node hung up first. Opcode 0 continues a fragmented message.
+  bool send_frame(int opcode, std::string_view payload, bool final = true,
+                  bool masked = true);
 
   /// The next frame, nullopt when the connection ends or `timeout` passes
   /// before a whole frame arrived.
