@@ -39,7 +39,13 @@ hasher_actor::behavior_type hash_worker() {
   };
 }
 
+void start(self_pointer self, hashing_job job, hasher_actor worker) {
+  self->state.running.emplace(worker.address(), std::move(job.fail));
+  job.run(std::move(worker));
+}
+
 void release(self_pointer self, hasher_actor worker) {
+  self->state.running.erase(worker.address());
   auto& queue = self->state.queue;
   if (queue.empty()) {
     self->state.idle.push_back(std::move(worker));
@@ -47,14 +53,18 @@ void release(self_pointer self, hasher_actor worker) {
   }
   auto job = std::move(queue.front());
   queue.pop_front();
-  job(std::move(worker));
+  start(self, std::move(job), std::move(worker));
 }
 
-/// Runs `ask(worker)` now on an idle worker, later from the queue, or fails.
+/// Runs a request now on an idle worker, later from the queue, or fails.
 template <class T, class... Ts>
 caf::result<T> dispatch(self_pointer self, Ts... xs) {
   auto promise = self->make_response_promise<T>();
-  auto job = [self, promise, xs...](hasher_actor worker) mutable {
+  hashing_job job;
+  job.fail = [promise](caf::error err) mutable {
+    promise.deliver(std::move(err));
+  };
+  job.run = [self, promise, xs...](hasher_actor worker) mutable {
     self->request(worker, worker_timeout, xs...)
         .then(
             [self, promise, worker](T& value) mutable {
@@ -70,13 +80,23 @@ caf::result<T> dispatch(self_pointer self, Ts... xs) {
   if (!st.idle.empty()) {
     auto worker = std::move(st.idle.back());
     st.idle.pop_back();
-    job(std::move(worker));
+    start(self, std::move(job), std::move(worker));
   } else if (st.queue.size() < st.max_queued) {
-    st.queue.emplace_back(std::move(job));
+    st.queue.push_back(std::move(job));
   } else {
-    promise.deliver(make_error(error_code::overloaded));
+    job.fail(make_error(error_code::overloaded));
   }
   return promise;
+}
+
+/// Shutdown: nobody may wait out a timeout for a hash that will not come.
+void answer_all(self_pointer self, const caf::error& err) {
+  for (auto& [worker, fail] : self->state.running)
+    fail(err);
+  self->state.running.clear();
+  for (auto& job : self->state.queue)
+    job.fail(err);
+  self->state.queue.clear();
 }
 
 } // namespace
@@ -88,6 +108,11 @@ hasher_actor::behavior_type hashing_impl(self_pointer self,
   for (std::size_t i = 0; i < config.workers; ++i)
     self->state.idle.push_back(
         self->spawn<caf::detached + caf::linked>(hash_worker));
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    answer_all(self, make_error(error_code::unavailable,
+                                "the server is shutting down"));
+    self->quit(msg.reason);
+  });
   return {
       [self](hash_atom, const std::string& password) {
         return dispatch<std::string>(self, hash_atom::value, password);

@@ -4,7 +4,11 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <map>
 #include <vector>
+
+#include <caf/actor_addr.hpp>
+#include <caf/error.hpp>
 
 #include "proto/actor_interfaces.hpp"
 
@@ -17,10 +21,18 @@ struct hashing_config {
   std::size_t max_queued = 64;
 };
 
+/// One request waiting for or running on a worker.
+struct hashing_job {
+  std::function<void(hasher_actor)> run; ///< starts it on a worker
+  std::function<void(caf::error)> fail;  ///< answers it with an error
+};
+
 /// State of the dispatcher in front of the workers.
 struct hashing_state {
   std::vector<hasher_actor> idle;
-  std::deque<std::function<void(hasher_actor)>> queue;
+  std::deque<hashing_job> queue;
+  /// Jobs on a worker, by worker, so that shutdown can answer them.
+  std::map<caf::actor_addr, std::function<void(caf::error)>> running;
   std::size_t max_queued = 0;
   static inline const char* name = "hashing";
 };

@@ -20,6 +20,7 @@
 #include <caf/all.hpp>
 
 #include "gateway/server/frame_queue.hpp"
+#include "proto/json/http_body.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
 
@@ -70,6 +71,14 @@ public:
     ws_.set_option(
         websocket::stream_base::decorator([](websocket::response_type& res) {
           res.set(beast::http::field::server, "parley");
+          // Beast refuses a bad handshake (wrong version, no key) with a
+          // text body; every HTTP error of Parley is the JSON error body.
+          if (res.result() != beast::http::status::switching_protocols) {
+            res.set(beast::http::field::content_type, "application/json");
+            res.body() = json::encode_error_body(error_code::invalid_request,
+                                                 res.body());
+            res.prepare_payload();
+          }
         }));
     ws_.read_message_max(node_.opts.max_frame_bytes);
     ws_.auto_fragment(false); // one frame per message: fewer writes
@@ -120,11 +129,18 @@ private:
     do_read();
   }
 
-  /// Waits until the socket is readable before starting a WebSocket read,
-  /// so that an idle connection holds only a small wait operation and an
-  /// empty buffer.
+  /// Reads the next message. The first read waits for readability before
+  /// starting a WebSocket read, so that a connection that never sends
+  /// holds only a small wait operation (~1.2 KiB less per idle connection).
+  /// Later reads go straight to Beast: it may already hold the next frames
+  /// in its own buffer, which a socket wait would never report.
   void do_read() {
-    buffer_.shrink_to_fit();
+    if (has_read_) {
+      ws_.async_read(buffer_, beast::bind_front_handler(&ws_connection::on_read,
+                                                        shared_from_this()));
+      return;
+    }
+    has_read_ = true;
     ws_.next_layer().async_wait(
         net::ip::tcp::socket::wait_read,
         [self = shared_from_this()](beast::error_code ec) {
@@ -132,9 +148,7 @@ private:
             self->finish();
             return;
           }
-          self->ws_.async_read(
-              self->buffer_,
-              beast::bind_front_handler(&ws_connection::on_read, self));
+          self->do_read();
         });
   }
 
@@ -233,6 +247,7 @@ private:
   beast::flat_buffer buffer_;
   frame_queue queue_;
   std::size_t unfinished_ = 0;
+  bool has_read_ = false;
   bool writing_ = false;
   bool read_paused_ = false;
   bool closing_ = false;

@@ -57,7 +57,8 @@ std::variant<credentials, failure> decode_credentials(std::string_view body) {
   // Usernames reach SQL as text, which cannot hold NUL in PostgreSQL; a
   // login with one must fail as a bad request, not as a database error.
   if (result.username.find('\0') != std::string::npos)
-    return bad_request("username must not contain NUL characters");
+    return failure{error_code::invalid_username,
+                   "username must not contain NUL characters"};
   if (auto bad = read_string(doc, "password", result.password)) return *bad;
   return result;
 }

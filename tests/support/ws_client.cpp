@@ -123,7 +123,10 @@ struct ws_client::state {
   }
 
   void note_end(const beast::error_code& ec) {
-    if (ec == websocket::error::closed) {
+    // A close frame that arrived counts even when the TCP connection then
+    // ended badly (RFC 6455 7.1.5): Beast 1.74 may reset after a 1009.
+    if (ec == websocket::error::closed ||
+        ws.reason().code != websocket::close_code::none) {
       closed_code = static_cast<int>(ws.reason().code);
       close_reason.assign(ws.reason().reason.data(), ws.reason().reason.size());
     } else {

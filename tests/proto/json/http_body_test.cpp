@@ -118,9 +118,9 @@ TEST_SUITE("decode_credentials") {
           error_code::invalid_request);
   }
 
-  TEST_CASE("a username with an escaped NUL is invalid_request") {
+  TEST_CASE("a username with an escaped NUL is invalid_username") {
     auto bad = refused(R"({"username":"al\u0000ice","password":"pw"})");
-    CHECK(bad.code == error_code::invalid_request);
+    CHECK(bad.code == error_code::invalid_username);
     CHECK(bad.message.find("NUL") != std::string::npos);
   }
 
