@@ -90,7 +90,9 @@ struct account_desk::state {
   std::string error;
 
   state(event_loop& l, protocol_kind p, std::uint32_t parallelism, bool v)
-      : loop(l), protocol(p), verbose(v) {
+      : loop(l)
+      , protocol(p)
+      , verbose(v) {
     for (std::uint32_t i = 0; i < parallelism; ++i)
       clients.push_back(std::make_unique<http_client>(loop));
   }
@@ -133,8 +135,8 @@ struct account_desk::state {
     if (j.next == step::login && r.status == 200 && read_login(r.body, user))
       return done(worker);
     if (error.empty())
-      error = user.username + ": " + (j.next == step::signup ? "sign-up" : "login") +
-              " answered " +
+      error = user.username + ": " +
+              (j.next == step::signup ? "sign-up" : "login") + " answered " +
               (r.status ? std::to_string(r.status) + " " + r.body : r.error);
     done(worker);
   }
@@ -164,7 +166,8 @@ std::string account_desk::ensure(std::vector<bench_user>& users,
   }
   s.next_job = s.finished = 0;
   s.error.clear();
-  for (std::size_t w = 0; w < s.clients.size(); ++w) s.pick(w);
+  for (std::size_t w = 0; w < s.clients.size(); ++w)
+    s.pick(w);
   auto deadline = std::chrono::steady_clock::now() + ensure_deadline;
   auto started = std::chrono::steady_clock::now();
   while (true) {
@@ -193,15 +196,15 @@ std::string account_desk::check_health() {
   auto path = s.protocol == protocol_kind::parley ? "/healthz" : "/health";
   // Shared with the callback, which may outlive this call on a timeout.
   auto answer = std::make_shared<std::optional<http_result>>();
-  s.clients.front()->request("GET", path, "", [answer](http_result r) {
-    *answer = std::move(r);
-  });
+  s.clients.front()->request(
+      "GET", path, "", [answer](http_result r) { *answer = std::move(r); });
   s.loop.run_until([answer] { return answer->has_value(); },
                    std::chrono::steady_clock::now() + std::chrono::seconds(40));
   if (!*answer) return std::string("no answer to GET ") + path;
   auto& result = **answer;
   if (result.status == 200) return {};
-  if (result.status == 0) return std::string("GET ") + path + ": " + result.error;
+  if (result.status == 0)
+    return std::string("GET ") + path + ": " + result.error;
   return std::string("GET ") + path + " answered " +
          std::to_string(result.status) + " (wrong --protocol?)";
 }

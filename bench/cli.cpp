@@ -26,9 +26,8 @@ struct option_spec {
 };
 
 /// Whole-string unsigned integer in [min, max].
-std::optional<std::uint64_t> parse_unsigned(const std::string& text,
-                                            std::uint64_t min,
-                                            std::uint64_t max) {
+std::optional<std::uint64_t>
+parse_unsigned(const std::string& text, std::uint64_t min, std::uint64_t max) {
   std::uint64_t value = 0;
   auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -69,8 +68,9 @@ value_parser seconds_option(double bench_options::*field, double min,
                             double max) {
   return [field, min, max](bench_options& o, const std::string& v) {
     auto s = parse_number(v, min, max);
-    if (!s) return "expects seconds (a number >= " + std::to_string(min) +
-                   "), got '" + v + "'";
+    if (!s)
+      return "expects seconds (a number >= " + std::to_string(min) +
+             "), got '" + v + "'";
     o.*field = *s;
     return std::string{};
   };
@@ -140,9 +140,12 @@ const std::vector<option_spec>& option_table() {
       {"inflight", true, count_option(&o::inflight, 1, 1'000'000)},
       {"pairing", true,
        [](o& opts, const std::string& v) {
-         if (v == "pairs") opts.pairing = pairing_kind::pairs;
-         else if (v == "random") opts.pairing = pairing_kind::random;
-         else return "expects pairs or random, got '" + v + "'";
+         if (v == "pairs")
+           opts.pairing = pairing_kind::pairs;
+         else if (v == "random")
+           opts.pairing = pairing_kind::random;
+         else
+           return "expects pairs or random, got '" + v + "'";
          return std::string{};
        }},
       {"rate", true,
@@ -164,9 +167,12 @@ const std::vector<option_spec>& option_table() {
        }},
       {"protocol", true,
        [](o& opts, const std::string& v) {
-         if (v == "parley") opts.protocol = protocol_kind::parley;
-         else if (v == "seed") opts.protocol = protocol_kind::seed;
-         else return "expects parley or seed, got '" + v + "'";
+         if (v == "parley")
+           opts.protocol = protocol_kind::parley;
+         else if (v == "seed")
+           opts.protocol = protocol_kind::seed;
+         else
+           return "expects parley or seed, got '" + v + "'";
          return std::string{};
        }},
       {"quiet", false,
@@ -201,15 +207,19 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
     }
   if (args.empty()) return failure("missing MODE (conns, throughput or rate)");
   bench_options opts;
-  if (args[0] == "conns") opts.mode = bench_mode::conns;
-  else if (args[0] == "throughput") opts.mode = bench_mode::throughput;
-  else if (args[0] == "rate") opts.mode = bench_mode::rate;
+  if (args[0] == "conns")
+    opts.mode = bench_mode::conns;
+  else if (args[0] == "throughput")
+    opts.mode = bench_mode::throughput;
+  else if (args[0] == "rate")
+    opts.mode = bench_mode::rate;
   else
     return failure("unknown MODE '" + args[0] +
                    "' (expected conns, throughput or rate)");
   for (std::size_t i = 1; i < args.size(); ++i) {
     const auto& arg = args[i];
-    if (arg.rfind("--", 0) != 0) return failure("unexpected argument '" + arg + "'");
+    if (arg.rfind("--", 0) != 0)
+      return failure("unexpected argument '" + arg + "'");
     auto name = arg.substr(2);
     std::optional<std::string> value;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -273,9 +283,12 @@ misattributed, 2 when the run could not be made, 0 otherwise.
 
 const char* mode_name(bench_mode mode) {
   switch (mode) {
-  case bench_mode::conns: return "conns";
-  case bench_mode::throughput: return "throughput";
-  case bench_mode::rate: return "rate";
+  case bench_mode::conns:
+    return "conns";
+  case bench_mode::throughput:
+    return "throughput";
+  case bench_mode::rate:
+    return "rate";
   }
   return "?";
 }

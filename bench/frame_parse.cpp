@@ -13,8 +13,15 @@ namespace {
 constexpr int max_depth = 32;
 
 /// Which top-level member the next value belongs to.
-enum class member { none, type, sender_id, recipient_id, sender_username,
-                    content, code };
+enum class member {
+  none,
+  type,
+  sender_id,
+  recipient_id,
+  sender_username,
+  content,
+  code
+};
 
 member member_of(std::string_view key) {
   if (key == "type") return member::type;
@@ -67,7 +74,9 @@ struct frame_handler
     if (depth == 1) {
       std::string_view value{text, length};
       switch (current) {
-      case member::type: out->type_name.assign(value); break;
+      case member::type:
+        out->type_name.assign(value);
+        break;
       case member::sender_username:
         out->has_sender_username = true;
         out->sender_username.assign(value);
@@ -76,8 +85,11 @@ struct frame_handler
         out->has_content = true;
         out->content.assign(value);
         break;
-      case member::code: out->code.assign(value); break;
-      default: break;
+      case member::code:
+        out->code.assign(value);
+        break;
+      default:
+        break;
       }
     }
     return Default();
@@ -131,7 +143,8 @@ struct frame_parser::state {
   frame_handler handler;
 };
 
-frame_parser::frame_parser() : self_(std::make_unique<state>()) {}
+frame_parser::frame_parser()
+    : self_(std::make_unique<state>()) {}
 
 frame_parser::~frame_parser() = default;
 

@@ -21,7 +21,9 @@ constexpr std::size_t bucket_slots =
     sub_bucket_count +
     (max_value_bits - sub_bucket_bits) * half_sub_bucket_count;
 
-int highest_bit(std::uint64_t v) { return 63 - __builtin_clzll(v); }
+int highest_bit(std::uint64_t v) {
+  return 63 - __builtin_clzll(v);
+}
 
 std::size_t index_of(std::uint64_t us) {
   if (us < sub_bucket_count) return static_cast<std::size_t>(us);
@@ -43,7 +45,8 @@ std::uint64_t highest_in(std::size_t index) {
 
 } // namespace
 
-latency_histogram::latency_histogram() : counts_(bucket_slots, 0) {}
+latency_histogram::latency_histogram()
+    : counts_(bucket_slots, 0) {}
 
 void latency_histogram::record_ns(std::int64_t ns) {
   auto us = ns <= 0 ? std::uint64_t{0} : static_cast<std::uint64_t>(ns) / 1000;

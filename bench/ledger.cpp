@@ -12,7 +12,9 @@ namespace parley::bench {
 
 ledger::ledger(std::uint32_t run, ledger_users users,
                std::uint32_t conns_per_user)
-    : run_(run), users_(std::move(users)), conns_per_user_(conns_per_user) {
+    : run_(run)
+    , users_(std::move(users))
+    , conns_per_user_(conns_per_user) {
   pair_index_.reserve(users_.ids.size() * 2);
 }
 
@@ -33,10 +35,11 @@ std::uint32_t ledger::record_send(std::uint32_t sender, std::uint32_t recipient,
   auto pair = pair_of(sender, recipient);
   auto msg = static_cast<std::uint32_t>(records_.size());
   auto seq = next_seq_[pair]++;
-  records_.push_back({sent_ns, expected_conns, sender, recipient, seq, pair,
-                      false, false});
+  records_.push_back(
+      {sent_ns, expected_conns, sender, recipient, seq, pair, false, false});
   append_token(content, {run_, sender, recipient, seq, msg});
-  auto expected = static_cast<std::uint64_t>(__builtin_popcountll(expected_conns));
+  auto expected =
+      static_cast<std::uint64_t>(__builtin_popcountll(expected_conns));
   pending_ += expected;
   ++counts_.sent;
   counts_.deliveries_expected += expected;
@@ -67,8 +70,7 @@ receipt ledger::record_receive(std::uint32_t user, std::uint32_t conn,
     return result;
   }
   // A token that parses must also describe a message this run sent.
-  bool matches = status == token_status::valid &&
-                 token.msg < records_.size() &&
+  bool matches = status == token_status::valid && token.msg < records_.size() &&
                  records_[token.msg].sender == token.sender &&
                  records_[token.msg].recipient == token.recipient &&
                  records_[token.msg].seq == token.seq;

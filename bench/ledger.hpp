@@ -26,10 +26,10 @@ enum class receipt_kind {
 /// The verdict on one received message.
 struct receipt {
   receipt_kind kind = receipt_kind::foreign;
-  std::uint32_t msg = 0;        ///< record number; delivered/late/duplicate
-  std::uint32_t sender = 0;     ///< sender's user index; same cases
-  std::int64_t latency_ns = 0;  ///< delivered/late: now - send time
-  bool completed = false;       ///< the last delivery its message expected
+  std::uint32_t msg = 0;       ///< record number; delivered/late/duplicate
+  std::uint32_t sender = 0;    ///< sender's user index; same cases
+  std::int64_t latency_ns = 0; ///< delivered/late: now - send time
+  bool completed = false;      ///< the last delivery its message expected
 };
 
 /// Totals over a run so far.
@@ -81,7 +81,9 @@ public:
   bool record_ack(std::uint32_t msg);
 
   /// When record `msg` was sent (or meant to be sent).
-  std::int64_t sent_ns(std::uint32_t msg) const { return records_[msg].sent_ns; }
+  std::int64_t sent_ns(std::uint32_t msg) const {
+    return records_[msg].sent_ns;
+  }
 
   /// The recipient's user index of record `msg`.
   std::uint32_t recipient_of(std::uint32_t msg) const {

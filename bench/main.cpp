@@ -91,9 +91,15 @@ int run(const bench_options& options) {
   run_context ctx{options, loop, accounts, roster, book,
                   flow,    pool, result,   picker};
   switch (options.mode) {
-  case bench_mode::conns: run_conns(ctx); break;
-  case bench_mode::throughput: run_throughput(ctx); break;
-  case bench_mode::rate: run_rate(ctx); break;
+  case bench_mode::conns:
+    run_conns(ctx);
+    break;
+  case bench_mode::throughput:
+    run_throughput(ctx);
+    break;
+  case bench_mode::rate:
+    run_rate(ctx);
+    break;
   }
   pool.shutdown(std::chrono::seconds(2));
   if (!result.setup_error.empty())
@@ -107,7 +113,8 @@ int run(const bench_options& options) {
 
 int main(int argc, char** argv) {
   using namespace parley::bench;
-  auto parsed = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  auto parsed =
+      parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
   if (parsed.help) {
     std::fputs(usage_text().c_str(), stdout);
     return 0;

@@ -67,7 +67,8 @@ token_status parse_token(std::string_view content, token_fields& out) {
     bool last = i == token_number_fields - 1;
     // Exactly five fields: a dot after each but the last.
     if ((dot == std::string_view::npos) != last) return token_status::corrupt;
-    if (!parse_hex(rest.substr(0, dot), values[i])) return token_status::corrupt;
+    if (!parse_hex(rest.substr(0, dot), values[i]))
+      return token_status::corrupt;
     rest.remove_prefix(last ? rest.size() : dot + 1);
   }
   out = {values[0], values[1], values[2], values[3], values[4]};

@@ -49,7 +49,8 @@ std::vector<std::pair<int, int>> all_parents() {
     // Processes may vanish between readdir and the read: skip them.
     auto text = read_file("/proc/" + std::to_string(pid) + "/stat");
     if (!text) continue;
-    if (auto stat = parse_stat(*text)) parents.emplace_back(stat->pid, stat->ppid);
+    if (auto stat = parse_stat(*text))
+      parents.emplace_back(stat->pid, stat->ppid);
   }
   closedir(dir);
   return parents;
@@ -82,11 +83,16 @@ std::optional<stat_fields> parse_stat(std::string_view text) {
     auto value = rest.substr(start, end - start);
     ++field;
     bool ok = true;
-    if (field == field_ppid) ok = parse_number(value, out.ppid);
-    else if (field == field_utime) ok = parse_number(value, out.utime);
-    else if (field == field_utime + 1) ok = parse_number(value, out.stime);
-    else if (field == field_utime + 2) ok = parse_number(value, out.cutime);
-    else if (field == field_cstime) ok = parse_number(value, out.cstime);
+    if (field == field_ppid)
+      ok = parse_number(value, out.ppid);
+    else if (field == field_utime)
+      ok = parse_number(value, out.utime);
+    else if (field == field_utime + 1)
+      ok = parse_number(value, out.stime);
+    else if (field == field_utime + 2)
+      ok = parse_number(value, out.cutime);
+    else if (field == field_cstime)
+      ok = parse_number(value, out.cstime);
     if (!ok || value.empty()) return std::nullopt;
     pos = end;
   }

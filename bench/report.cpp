@@ -43,8 +43,8 @@ derived derive(const bench_result& r) {
     d.deliveries_per_s = r.window.deliveries / r.window_s;
     d.sent_per_s = r.window.sent / r.window_s;
     if (r.cpu_server_s && r.window.messages > 0)
-      d.cpu_us_per_msg = (*r.cpu_server_s + r.cpu_db_s.value_or(0)) * 1e6 /
-                         r.window.messages;
+      d.cpu_us_per_msg =
+          (*r.cpu_server_s + r.cpu_db_s.value_or(0)) * 1e6 / r.window.messages;
   }
   if (r.db_rows_before && r.db_rows_after) {
     d.db_rows_added = *r.db_rows_after - *r.db_rows_before;
@@ -108,7 +108,8 @@ void put(json_writer& w, const char* key,
          const std::map<std::string, std::uint64_t>& counts) {
   w.Key(key);
   w.StartObject();
-  for (auto& [name, n] : counts) put(w, name.c_str(), n);
+  for (auto& [name, n] : counts)
+    put(w, name.c_str(), n);
   w.EndObject();
 }
 void put_latency(json_writer& w, const std::string& prefix,
@@ -170,7 +171,8 @@ std::string format_table(const bench_result& r) {
                 protocol_name(o.protocol), o.users, o.conns_per_user,
                 pairing_name(o.pairing));
   out << line;
-  if (!r.setup_error.empty()) out << "  setup failed: " << r.setup_error << '\n';
+  if (!r.setup_error.empty())
+    out << "  setup failed: " << r.setup_error << '\n';
   std::snprintf(line, sizeof line,
                 "  connections  %llu of %llu opened, %llu failed, in %.3f s "
                 "(%s/s)%s%s\n",
@@ -209,7 +211,8 @@ std::string format_table(const bench_result& r) {
         << r.frames.error_frames << '\n';
   if (!r.frames.other_frames.empty()) {
     out << "  other frames";
-    for (auto& [type, n] : r.frames.other_frames) out << ' ' << type << '=' << n;
+    for (auto& [type, n] : r.frames.other_frames)
+      out << ' ' << type << '=' << n;
     out << '\n';
   }
   if (measures_window(r)) {
@@ -233,7 +236,8 @@ std::string format_table(const bench_result& r) {
   out << line;
   if (d.db_rows_added || !r.db_error.empty()) {
     out << "  database     ";
-    if (!r.db_error.empty()) out << r.db_error;
+    if (!r.db_error.empty())
+      out << r.db_error;
     else
       out << "rows added " << *d.db_rows_added << ", confirmed messages "
           << m.confirmed << ", missing " << *d.db_rows_missing;
@@ -241,7 +245,8 @@ std::string format_table(const bench_result& r) {
   }
   auto found = problems(r);
   out << "  result       " << (found.empty() ? "clean" : "PROBLEMS:");
-  for (auto& p : found) out << ' ' << p;
+  for (auto& p : found)
+    out << ' ' << p;
   out << '\n';
   return out.str();
 }
@@ -262,16 +267,18 @@ std::string format_json(const bench_result& r) {
   put(w, "users", std::uint64_t{o.users});
   put(w, "conns_per_user", std::uint64_t{o.conns_per_user});
   put(w, "pairing", std::string(pairing_name(o.pairing)));
-  put(w, "inflight", o.mode == bench_mode::throughput
-                         ? std::optional<std::uint64_t>(o.inflight)
-                         : std::nullopt);
-  put(w, "rate_target_per_s", o.mode == bench_mode::rate
-                                  ? std::optional<double>(o.rate_per_s)
-                                  : std::nullopt);
+  put(w, "inflight",
+      o.mode == bench_mode::throughput
+          ? std::optional<std::uint64_t>(o.inflight)
+          : std::nullopt);
+  put(w, "rate_target_per_s",
+      o.mode == bench_mode::rate ? std::optional<double>(o.rate_per_s)
+                                 : std::nullopt);
   put(w, "warmup_s", o.warmup_s);
   put(w, "window_s", window ? std::optional<double>(r.window_s) : std::nullopt);
-  put(w, "hold_s", o.mode == bench_mode::conns ? std::optional<double>(o.hold_s)
-                                                : std::nullopt);
+  put(w, "hold_s",
+      o.mode == bench_mode::conns ? std::optional<double>(o.hold_s)
+                                  : std::nullopt);
   put(w, "drain_s", r.drain_s);
   put(w, "conns_total", r.conns_total);
   put(w, "conns_opened", r.conns_opened);
@@ -294,8 +301,8 @@ std::string format_json(const bench_result& r) {
   put(w, "stale", m.stale);
   put(w, "foreign", m.foreign);
   put(w, "confirmed", m.confirmed);
-  put(w, "acks", parley ? std::optional<std::uint64_t>(r.frames.acks)
-                        : std::nullopt);
+  put(w, "acks",
+      parley ? std::optional<std::uint64_t>(r.frames.acks) : std::nullopt);
   put(w, "ack_unmatched", r.frames.ack_unmatched);
   put(w, "ack_mismatched", r.frames.ack_mismatched);
   put(w, "error_frames", r.frames.error_frames);
@@ -303,13 +310,13 @@ std::string format_json(const bench_result& r) {
   put(w, "errors", r.frames.errors);
   put(w, "other_frames", r.frames.other_frames);
   put(w, "close_reasons", r.frames.close_reasons);
-  put(w, "window_sent", window ? std::optional<std::uint64_t>(r.window.sent)
-                               : std::nullopt);
-  put(w, "window_messages", window
-                                ? std::optional<std::uint64_t>(r.window.messages)
-                                : std::nullopt);
+  put(w, "window_sent",
+      window ? std::optional<std::uint64_t>(r.window.sent) : std::nullopt);
+  put(w, "window_messages",
+      window ? std::optional<std::uint64_t>(r.window.messages) : std::nullopt);
   put(w, "window_deliveries",
-      window ? std::optional<std::uint64_t>(r.window.deliveries) : std::nullopt);
+      window ? std::optional<std::uint64_t>(r.window.deliveries)
+             : std::nullopt);
   put(w, "throughput_msgs_per_s", d.throughput_msgs_per_s);
   put(w, "deliveries_per_s", d.deliveries_per_s);
   put(w, "sent_per_s", d.sent_per_s);
@@ -330,7 +337,8 @@ std::string format_json(const bench_result& r) {
   put(w, "ok", found.empty());
   w.Key("problems");
   w.StartArray();
-  for (auto& p : found) w.String(p.c_str());
+  for (auto& p : found)
+    w.String(p.c_str());
   w.EndArray();
   w.EndObject();
   return text.GetString();

@@ -25,8 +25,8 @@ struct bench_result {
   std::uint64_t conns_failed = 0;
   std::string first_open_error;
   double setup_s = 0; ///< time to open them, logins excluded
-  std::optional<std::uint64_t> rss_before_kib; ///< server, before connecting
-  std::optional<std::uint64_t> rss_after_kib;  ///< server, all connected
+  std::optional<std::uint64_t> rss_before_kib;   ///< server, before connecting
+  std::optional<std::uint64_t> rss_after_kib;    ///< server, all connected
   std::optional<std::uint64_t> conns_still_open; ///< conns mode, after hold
 
   ledger_counts messages;

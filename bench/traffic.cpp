@@ -48,7 +48,8 @@ bool traffic::send_message(std::uint32_t sender, std::uint32_t recipient,
                            std::int64_t intended_ns) {
   auto first = sender * conns_per_user_;
   auto from = first;
-  while (from < first + conns_per_user_ && !pool_->is_open(from)) ++from;
+  while (from < first + conns_per_user_ && !pool_->is_open(from))
+    ++from;
   if (from == first + conns_per_user_) return false;
   std::uint64_t expected = 0;
   for (std::uint32_t n = 0; n < conns_per_user_; ++n)
@@ -57,8 +58,8 @@ bool traffic::send_message(std::uint32_t sender, std::uint32_t recipient,
   outgoing_.assign(frame_head);
   append_number(outgoing_, book_.user_id(recipient));
   outgoing_.append(content_head);
-  auto msg = book_.record_send(sender, recipient, expected, intended_ns,
-                               outgoing_);
+  auto msg =
+      book_.record_send(sender, recipient, expected, intended_ns, outgoing_);
   outgoing_.append(frame_tail);
   pool_->send(from, outgoing_);
   if (protocol_ == protocol_kind::parley) {
@@ -91,14 +92,20 @@ void traffic::on_frame(std::uint32_t conn, std::string_view text) {
     return;
   }
   switch (received_.type) {
-  case frame_type::incoming_message: on_incoming(conn, now); break;
-  case frame_type::message_sent: on_answer(conn, true, now); break;
+  case frame_type::incoming_message:
+    on_incoming(conn, now);
+    break;
+  case frame_type::message_sent:
+    on_answer(conn, true, now);
+    break;
   case frame_type::error:
     ++counts_.error_frames;
     ++counts_.errors[received_.code.empty() ? "unspecified" : received_.code];
     on_answer(conn, false, now);
     break;
-  default: ++counts_.other_frames[received_.type_name]; break;
+  default:
+    ++counts_.other_frames[received_.type_name];
+    break;
   }
 }
 
@@ -108,9 +115,8 @@ void traffic::on_incoming(std::uint32_t conn, std::int64_t now) {
   // A frame without sender fields is judged with impossible ones, so that
   // an intact token still shows up as misattributed.
   auto sender_id = received_.has_sender_id ? received_.sender_id : -1;
-  auto verdict = book_.record_receive(user, n, sender_id,
-                                      received_.sender_username,
-                                      received_.content, now);
+  auto verdict = book_.record_receive(
+      user, n, sender_id, received_.sender_username, received_.content, now);
   if (verdict.kind != receipt_kind::delivered &&
       verdict.kind != receipt_kind::late)
     return;

@@ -47,8 +47,10 @@ std::optional<users_file_data> parse_users_file(const std::string& text,
     std::string key;
     fields >> key;
     bool ok = true;
-    if (key == "target") ok = static_cast<bool>(fields >> data.target);
-    else if (key == "protocol") ok = static_cast<bool>(fields >> data.protocol);
+    if (key == "target")
+      ok = static_cast<bool>(fields >> data.target);
+    else if (key == "protocol")
+      ok = static_cast<bool>(fields >> data.protocol);
     else if (key == "prefix") {
       fields >> data.prefix; // may be empty
     } else if (key == "user") {
@@ -86,8 +88,7 @@ std::string format_users_file(const users_file_data& data) {
     // An account without a token is saved with "-" so the line keeps five
     // fields; the next run logs in for it.
     out << "user " << i << ' ' << u.username << ' ' << u.id << ' '
-        << u.expires_unix_s << ' ' << (u.token.empty() ? "-" : u.token)
-        << '\n';
+        << u.expires_unix_s << ' ' << (u.token.empty() ? "-" : u.token) << '\n';
   }
   return out.str();
 }

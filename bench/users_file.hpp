@@ -19,9 +19,9 @@ struct bench_user {
 
 /// Everything a users file holds.
 struct users_file_data {
-  std::string target;   ///< HOST:PORT the accounts live on
-  std::string protocol; ///< parley or seed
-  std::string prefix;   ///< the username prefix they were made with
+  std::string target;            ///< HOST:PORT the accounts live on
+  std::string protocol;          ///< parley or seed
+  std::string prefix;            ///< the username prefix they were made with
   std::vector<bench_user> users; ///< index = user index
 };
 

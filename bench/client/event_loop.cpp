@@ -12,7 +12,8 @@ namespace parley::bench {
 
 namespace asio = boost::asio;
 
-event_loop::event_loop() : impl_(std::make_unique<impl>()) {}
+event_loop::event_loop()
+    : impl_(std::make_unique<impl>()) {}
 
 event_loop::~event_loop() = default;
 
@@ -48,8 +49,8 @@ bool event_loop::run_until(const std::function<bool()>& done,
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return false;
     if (impl_->ioc.stopped()) impl_->ioc.restart();
-    impl_->ioc.run_one_for(std::min<std::chrono::steady_clock::duration>(
-        deadline - now, slice));
+    impl_->ioc.run_one_for(
+        std::min<std::chrono::steady_clock::duration>(deadline - now, slice));
   }
   return true;
 }

@@ -36,7 +36,9 @@ struct http_client::state : std::enable_shared_from_this<state> {
   bool retried = false;
   bool busy = false;
 
-  explicit state(event_loop::impl& l) : loop(l), stream(l.ioc) {}
+  explicit state(event_loop::impl& l)
+      : loop(l)
+      , stream(l.ioc) {}
 
   void start() {
     if (!connected) return connect();
@@ -48,37 +50,36 @@ struct http_client::state : std::enable_shared_from_this<state> {
     stream.socket().close(ignored);
     buffer.clear();
     stream.expires_after(step_timeout);
-    stream.async_connect(loop.target,
-                         [self = shared_from_this()](beast::error_code ec) {
-                           if (ec) return self->finish_error("connect", ec);
-                           self->connected = true;
-                           beast::error_code ignored;
-                           self->stream.socket().set_option(
-                               asio::ip::tcp::no_delay(true), ignored);
-                           self->write();
-                         });
+    stream.async_connect(loop.target, [self = shared_from_this()](
+                                          beast::error_code ec) {
+      if (ec) return self->finish_error("connect", ec);
+      self->connected = true;
+      beast::error_code ignored;
+      self->stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+      self->write();
+    });
   }
 
   void write() {
     stream.expires_after(step_timeout);
-    http::async_write(stream, req,
-                      [self = shared_from_this()](beast::error_code ec,
-                                                  std::size_t) {
-                        if (ec) return self->retry_or_fail("write", ec);
-                        self->read();
-                      });
+    http::async_write(
+        stream, req,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->retry_or_fail("write", ec);
+          self->read();
+        });
   }
 
   void read() {
     parser.emplace();
     parser->body_limit(max_body_bytes);
     stream.expires_after(step_timeout);
-    http::async_read(stream, buffer, *parser,
-                     [self = shared_from_this()](beast::error_code ec,
-                                                 std::size_t) {
-                       if (ec) return self->retry_or_fail("read", ec);
-                       self->finish_response();
-                     });
+    http::async_read(
+        stream, buffer, *parser,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->retry_or_fail("read", ec);
+          self->finish_response();
+        });
   }
 
   /// A kept-alive connection the server closed meanwhile fails on first
@@ -150,6 +151,8 @@ void http_client::request(const std::string& method, const std::string& target,
   s.start();
 }
 
-bool http_client::busy() const { return self_->busy; }
+bool http_client::busy() const {
+  return self_->busy;
+}
 
 } // namespace parley::bench

@@ -41,7 +41,8 @@ using ws_stream = websocket::stream<beast::tcp_stream>;
 /// One connection slot. The stream is made anew for every open, since a
 /// Beast stream cannot be reused once its socket has closed.
 struct slot {
-  explicit slot(std::uint32_t i) : index(i) {}
+  explicit slot(std::uint32_t i)
+      : index(i) {}
   std::unique_ptr<ws_stream> ws;
   beast::flat_buffer in;
   std::deque<std::string> out; ///< front() is being written
@@ -62,7 +63,9 @@ struct ws_pool::state {
   bool shutting_down = false; ///< no more events once set
 
   state(event_loop::impl& l, ws_pool_config c, ws_events& e)
-      : loop(l), config(c), events(e) {}
+      : loop(l)
+      , config(c)
+      , events(e) {}
 
   /// Wraps a handler so that shutdown can count what is still pending.
   template <class Fn>
@@ -110,10 +113,9 @@ struct ws_pool::state {
         config.open_timeout, websocket::stream_base::none(), false});
     s.ws->read_message_max(config.max_message_bytes);
     s.ws->auto_fragment(false);
-    s.ws->async_handshake(loop.host_header, s.target,
-                         tracked([this, &s](beast::error_code e) {
-                           on_handshake(s, e);
-                         }));
+    s.ws->async_handshake(
+        loop.host_header, s.target,
+        tracked([this, &s](beast::error_code e) { on_handshake(s, e); }));
   }
 
   void on_handshake(slot& s, beast::error_code ec) {
@@ -133,20 +135,23 @@ struct ws_pool::state {
     // Reported from a fresh handler, so that a listener may reopen the slot
     // (replacing its stream) without pulling it from under this one.
     asio::post(loop.ioc, tracked([this, &s, refused, why] {
-                 if (!shutting_down) events.on_open_failed(s.index, refused, why);
+                 if (!shutting_down)
+                   events.on_open_failed(s.index, refused, why);
                }));
   }
 
   void read(slot& s) {
-    s.ws->async_read(s.in, tracked([this, &s](beast::error_code ec,
-                                             std::size_t) { on_read(s, ec); }));
+    s.ws->async_read(s.in,
+                     tracked([this, &s](beast::error_code ec, std::size_t) {
+                       on_read(s, ec);
+                     }));
   }
 
   void on_read(slot& s, beast::error_code ec) {
     if (ec) return lost(s, ec);
     auto data = s.in.cdata();
-    events.on_frame(s.index, {static_cast<const char*>(data.data()),
-                              data.size()});
+    events.on_frame(s.index,
+                    {static_cast<const char*>(data.data()), data.size()});
     s.in.consume(s.in.size());
     if (s.state == phase::open) read(s);
   }
@@ -155,9 +160,9 @@ struct ws_pool::state {
     s.writing = true;
     s.ws->text(true);
     s.ws->async_write(asio::buffer(s.out.front()),
-                     tracked([this, &s](beast::error_code ec, std::size_t) {
-                       on_write(s, ec);
-                     }));
+                      tracked([this, &s](beast::error_code ec, std::size_t) {
+                        on_write(s, ec);
+                      }));
   }
 
   void on_write(slot& s, beast::error_code ec) {
@@ -205,7 +210,9 @@ ws_pool::ws_pool(event_loop& loop, ws_pool_config config, ws_events& events,
     self_->slots.push_back(std::make_unique<slot>(i));
 }
 
-ws_pool::~ws_pool() { shutdown(std::chrono::seconds(2)); }
+ws_pool::~ws_pool() {
+  shutdown(std::chrono::seconds(2));
+}
 
 void ws_pool::open(std::uint32_t conn, const std::string& target) {
   auto& s = *self_->slots.at(conn);

@@ -64,8 +64,9 @@ double run_round(run_context& ctx, open_round& round, bool allow_refresh) {
   auto done = [&round] {
     return round.next == round.todo.size() && round.in_flight == 0;
   };
-  while (!ctx.loop.run_until(done, std::min(deadline, std::chrono::steady_clock::now() +
-                                                        progress_interval))) {
+  while (!ctx.loop.run_until(
+      done, std::min(deadline,
+                     std::chrono::steady_clock::now() + progress_interval))) {
     if (std::chrono::steady_clock::now() >= deadline) break;
     if (!o.quiet)
       std::fprintf(stderr, "parley-bench: connections open %llu/%llu\n",
@@ -86,17 +87,20 @@ bool open_connections(run_context& ctx) {
   auto& r = ctx.result;
   r.conns_total = std::uint64_t{o.users} * o.conns_per_user;
   open_round first;
-  for (std::uint32_t c = 0; c < r.conns_total; ++c) first.todo.push_back(c);
+  for (std::uint32_t c = 0; c < r.conns_total; ++c)
+    first.todo.push_back(c);
   r.setup_s = run_round(ctx, first, true);
   if (!first.refused.empty()) {
     std::set<std::uint32_t> users;
-    for (auto conn : first.refused) users.insert(conn / o.conns_per_user);
+    for (auto conn : first.refused)
+      users.insert(conn / o.conns_per_user);
     if (!o.quiet)
-      std::fprintf(stderr,
-                   "parley-bench: server refused %zu tokens; logging in again\n",
-                   users.size());
+      std::fprintf(
+          stderr, "parley-bench: server refused %zu tokens; logging in again\n",
+          users.size());
     auto error = ctx.accounts.ensure(
-        ctx.roster.users, std::vector<std::uint32_t>(users.begin(), users.end()));
+        ctx.roster.users,
+        std::vector<std::uint32_t>(users.begin(), users.end()));
     if (!error.empty()) {
       r.conns_failed += first.refused.size();
       r.first_open_error = "login after refusal: " + error;
@@ -128,7 +132,8 @@ void record_window(bench_result& r, const resource_mark& begin,
   r.window_s = (end.at_ns - begin.at_ns) / 1e9;
   if (begin.server_cpu_s && end.server_cpu_s)
     r.cpu_server_s = *end.server_cpu_s - *begin.server_cpu_s;
-  if (begin.db_cpu_s && end.db_cpu_s) r.cpu_db_s = *end.db_cpu_s - *begin.db_cpu_s;
+  if (begin.db_cpu_s && end.db_cpu_s)
+    r.cpu_db_s = *end.db_cpu_s - *begin.db_cpu_s;
   r.cpu_tool_s = end.tool_cpu_s - begin.tool_cpu_s;
 }
 
@@ -139,12 +144,14 @@ std::optional<std::uint64_t> server_rss_kib(const bench_options& o) {
 
 void count_rows_before(run_context& ctx) {
   if (ctx.options.db_url.empty()) return;
-  ctx.result.db_rows_before = count_messages(ctx.options.db_url, ctx.result.db_error);
+  ctx.result.db_rows_before =
+      count_messages(ctx.options.db_url, ctx.result.db_error);
 }
 
 void count_rows_after(run_context& ctx) {
   if (ctx.options.db_url.empty() || !ctx.result.db_rows_before) return;
-  ctx.result.db_rows_after = count_messages(ctx.options.db_url, ctx.result.db_error);
+  ctx.result.db_rows_after =
+      count_messages(ctx.options.db_url, ctx.result.db_error);
 }
 
 void drain_and_collect(run_context& ctx) {
@@ -158,9 +165,9 @@ void drain_and_collect(run_context& ctx) {
       },
       deadline);
   auto& r = ctx.result;
-  r.drain_s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                            started)
-                  .count();
+  r.drain_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
   r.messages = ctx.book.counts();
   r.frames = ctx.flow.counts();
   r.window = ctx.flow.window();

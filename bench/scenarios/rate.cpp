@@ -39,7 +39,8 @@ void run_rate(run_context& ctx) {
   std::function<void()> tick = [&] {
     auto now = now_ns();
     while (true) {
-      auto due = start + static_cast<std::int64_t>(std::llround(next * interval_ns));
+      auto due =
+          start + static_cast<std::int64_t>(std::llround(next * interval_ns));
       if (due > now || due >= stop) break;
       auto sender = static_cast<std::uint32_t>(next % o.users);
       ctx.flow.send_message(sender, next_recipient(ctx, sender), due);

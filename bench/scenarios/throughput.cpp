@@ -41,7 +41,8 @@ void run_throughput(run_context& ctx) {
     ended = true;
   });
   for (std::uint32_t k = 0; k < o.inflight; ++k)
-    for (std::uint32_t u = 0; u < o.users; ++u) send_next(u);
+    for (std::uint32_t u = 0; u < o.users; ++u)
+      send_next(u);
   ctx.loop.run_until([&ended] { return ended; },
                      std::chrono::steady_clock::time_point::max());
   ctx.flow.completed = nullptr;
