@@ -60,4 +60,28 @@ void event_loop::run_for(std::chrono::nanoseconds duration) {
   run_until([] { return false; }, deadline);
 }
 
+/// The timer and the callback of its current wait.
+struct loop_timer::state {
+  explicit state(asio::io_context& ioc)
+      : timer(ioc) {}
+  asio::steady_timer timer;
+  std::function<void()> fn;
+};
+
+loop_timer::loop_timer(event_loop& loop)
+    : self_(std::make_unique<state>(loop.native().ioc)) {}
+
+// The cancelled handler still runs once, with operation_aborted, before the
+// io_context is destroyed; it touches nothing but its error code.
+loop_timer::~loop_timer() = default;
+
+void loop_timer::start(std::chrono::nanoseconds delay,
+                       std::function<void()> fn) {
+  self_->fn = std::move(fn);
+  self_->timer.expires_after(delay);
+  self_->timer.async_wait([s = self_.get()](boost::system::error_code ec) {
+    if (!ec) s->fn();
+  });
+}
+
 } // namespace parley::bench

@@ -45,4 +45,23 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
+/// One reusable timer on a loop, for callbacks that come back often (no
+/// allocation per wait). Destroying it cancels the wait.
+class loop_timer {
+public:
+  /// An idle timer on `loop`.
+  explicit loop_timer(event_loop& loop);
+  ~loop_timer();
+  loop_timer(const loop_timer&) = delete;
+  loop_timer& operator=(const loop_timer&) = delete;
+
+  /// Runs `fn` once `delay` has passed; only while no wait is pending
+  /// (e.g. from the previous callback).
+  void start(std::chrono::nanoseconds delay, std::function<void()> fn);
+
+private:
+  struct state;
+  std::unique_ptr<state> self_;
+};
+
 } // namespace parley::bench

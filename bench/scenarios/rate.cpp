@@ -1,7 +1,10 @@
 // rate: an open loop. Message k is due at start + k/R, from user k mod U;
-// a 1 ms tick sends whatever is due. Latency counts from the due time, not
+// a timer set for the next due time sends whatever is due by then (a
+// coarser tick would add its period to the latency measured from the due
+// time). Latency counts from the due time, not
 // from when the tool got round to it, so a stalled server shows up as
 // latency instead of as fewer samples (no coordinated omission).
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -9,12 +12,6 @@
 #include "bench/scenarios/common.hpp"
 
 namespace parley::bench {
-
-namespace {
-
-constexpr auto tick_interval = std::chrono::milliseconds(1);
-
-} // namespace
 
 void run_rate(run_context& ctx) {
   auto& o = ctx.options;
@@ -36,17 +33,19 @@ void run_rate(run_context& ctx) {
   std::uint64_t next = 0;
   bool ended = false;
   resource_mark begin, end;
+  auto due_of = [start, interval_ns](std::uint64_t k) {
+    return start + static_cast<std::int64_t>(std::llround(k * interval_ns));
+  };
+  loop_timer timer(ctx.loop);
   std::function<void()> tick = [&] {
     auto now = now_ns();
-    while (true) {
-      auto due =
-          start + static_cast<std::int64_t>(std::llround(next * interval_ns));
-      if (due > now || due >= stop) break;
+    for (; due_of(next) <= now && due_of(next) < stop; ++next) {
       auto sender = static_cast<std::uint32_t>(next % o.users);
-      ctx.flow.send_message(sender, next_recipient(ctx, sender), due);
-      ++next;
+      ctx.flow.send_message(sender, next_recipient(ctx, sender), due_of(next));
     }
-    if (now < stop) ctx.loop.after(tick_interval, tick);
+    if (due_of(next) >= stop) return;
+    auto wait = std::max<std::int64_t>(0, due_of(next) - now_ns());
+    timer.start(std::chrono::nanoseconds(wait), [&tick] { tick(); });
   };
   ctx.loop.after(std::chrono::nanoseconds(warmup_ns),
                  [&begin, &o] { begin = mark_resources(o); });
