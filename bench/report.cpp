@@ -183,6 +183,10 @@ std::string format_table(const bench_result& r) {
                 r.first_open_error.empty() ? "" : "; first error: ",
                 r.first_open_error.c_str());
   out << line;
+  if (r.tokens_refreshed > 0)
+    out << "  tokens       " << r.tokens_refreshed
+        << " refused and renewed while connecting (their logins count in "
+           "the RSS difference)\n";
   if (r.conns_still_open)
     out << "  after hold   " << *r.conns_still_open << " of " << r.conns_opened
         << " verified open, " << r.frames.closed << " closed\n";
@@ -285,6 +289,7 @@ std::string format_json(const bench_result& r) {
   put(w, "conns_failed", r.conns_failed);
   put(w, "conns_closed", r.frames.closed);
   put(w, "conns_still_open", r.conns_still_open);
+  put(w, "tokens_refreshed", r.tokens_refreshed);
   put(w, "setup_s", r.setup_s);
   put(w, "conns_per_s", d.conns_per_s);
   put(w, "server_rss_before_kib", r.rss_before_kib);

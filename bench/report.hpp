@@ -28,6 +28,9 @@ struct bench_result {
   std::optional<std::uint64_t> rss_before_kib;   ///< server, before connecting
   std::optional<std::uint64_t> rss_after_kib;    ///< server, all connected
   std::optional<std::uint64_t> conns_still_open; ///< conns mode, after hold
+  /// Users logged in again because the server refused their token while
+  /// connecting; their logins fall between the two RSS readings.
+  std::uint64_t tokens_refreshed = 0;
 
   ledger_counts messages;
   traffic_counts frames;

@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -31,12 +32,19 @@ using tcp = asio::ip::tcp;
 
 enum class phase { idle, opening, open, closed };
 
+/// How often connects in flight are checked against their deadline.
+constexpr auto sweep_interval = std::chrono::seconds(1);
+
 /// Spare write buffers kept for reuse; beyond this they are freed.
 constexpr std::size_t max_spare_buffers = 4096;
 
 } // namespace
 
-using ws_stream = websocket::stream<beast::tcp_stream>;
+// A plain socket bound to the io_context's own executor: no type-erased
+// executor and no per-operation timer checks on the hot path. Connecting
+// is bounded by the pool's sweeper, the handshake by the WebSocket's timer.
+using socket_type = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+using ws_stream = websocket::stream<socket_type>;
 
 /// One connection slot. The stream is made anew for every open, since a
 /// Beast stream cannot be reused once its socket has closed.
@@ -48,6 +56,9 @@ struct slot {
   std::deque<std::string> out; ///< front() is being written
   bool writing = false;
   phase state = phase::idle;
+  bool connecting = false; ///< TCP connect in flight
+  bool timed_out = false;  ///< the sweeper gave up on the connect
+  std::chrono::steady_clock::time_point connect_deadline;
   std::uint32_t index;
   std::string target;
 };
@@ -61,11 +72,15 @@ struct ws_pool::state {
   std::size_t handlers_pending = 0;
   bool bind_sources = false;
   bool shutting_down = false; ///< no more events once set
+  std::size_t connecting = 0; ///< slots with a TCP connect in flight
+  asio::steady_timer sweeper;
+  bool sweeping = false;
 
   state(event_loop::impl& l, ws_pool_config c, ws_events& e)
       : loop(l)
       , config(c)
-      , events(e) {}
+      , events(e)
+      , sweeper(l.ioc) {}
 
   /// Wraps a handler so that shutdown can count what is still pending.
   template <class Fn>
@@ -77,6 +92,26 @@ struct ws_pool::state {
     };
   }
 
+  /// Once a second while connects are in flight, closes the sockets of
+  /// those past their deadline (a full SYN backlog retries for minutes).
+  void sweep() {
+    if (sweeping || connecting == 0 || shutting_down) return;
+    sweeping = true;
+    sweeper.expires_after(sweep_interval);
+    sweeper.async_wait(tracked([this](beast::error_code ec) {
+      sweeping = false;
+      if (ec) return;
+      auto now = std::chrono::steady_clock::now();
+      for (auto& s : slots)
+        if (s->connecting && now >= s->connect_deadline) {
+          s->timed_out = true;
+          beast::error_code ignored;
+          beast::get_lowest_layer(*s->ws).close(ignored);
+        }
+      sweep();
+    }));
+  }
+
   void open(slot& s) {
     s.ws = std::make_unique<ws_stream>(loop.ioc);
     s.in.clear();
@@ -85,30 +120,34 @@ struct ws_pool::state {
     s.state = phase::opening;
     auto& stream = beast::get_lowest_layer(*s.ws);
     beast::error_code ec;
-    stream.socket().open(tcp::v4(), ec);
+    stream.open(tcp::v4(), ec);
     if (!ec && bind_sources) {
       // Many source addresses multiply the ephemeral ports available;
       // IP_BIND_ADDRESS_NO_PORT lets connect pick the port per destination.
       int one = 1;
-      setsockopt(stream.socket().native_handle(), IPPROTO_IP,
-                 IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+      setsockopt(stream.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
+                 &one, sizeof one);
       auto host = 0x7f000001u + s.index % config.source_addresses;
-      stream.socket().bind({asio::ip::address_v4(host), 0}, ec);
+      stream.bind({asio::ip::address_v4(host), 0}, ec);
     }
     if (ec) return open_failed(s, false, "socket: " + ec.message());
-    stream.expires_after(config.open_timeout);
+    s.connecting = true;
+    s.timed_out = false;
+    s.connect_deadline = std::chrono::steady_clock::now() + config.open_timeout;
+    ++connecting;
+    sweep();
     stream.async_connect(loop.target, tracked([this, &s](beast::error_code e) {
                            on_connect(s, e);
                          }));
   }
 
   void on_connect(slot& s, beast::error_code ec) {
+    s.connecting = false;
+    --connecting;
+    if (s.timed_out) return open_failed(s, false, "connect: timed out");
     if (ec) return open_failed(s, false, "connect: " + ec.message());
     auto& stream = beast::get_lowest_layer(*s.ws);
-    stream.socket().set_option(tcp::no_delay(true), ec);
-    // From here the WebSocket's own timer bounds the handshake; the TCP
-    // stream's would also cut long idle reads.
-    stream.expires_never();
+    stream.set_option(tcp::no_delay(true), ec);
     s.ws->set_option(websocket::stream_base::timeout{
         config.open_timeout, websocket::stream_base::none(), false});
     s.ws->read_message_max(config.max_message_bytes);
@@ -130,7 +169,7 @@ struct ws_pool::state {
 
   void open_failed(slot& s, bool refused, const std::string& why) {
     beast::error_code ignored;
-    beast::get_lowest_layer(*s.ws).socket().close(ignored);
+    beast::get_lowest_layer(*s.ws).close(ignored);
     s.state = phase::closed;
     // Reported from a fresh handler, so that a listener may reopen the slot
     // (replacing its stream) without pulling it from under this one.
@@ -182,7 +221,7 @@ struct ws_pool::state {
     if (ec == websocket::error::closed)
       why = "closed by server with code " + std::to_string(s.ws->reason().code);
     beast::error_code ignored;
-    beast::get_lowest_layer(*s.ws).socket().close(ignored);
+    beast::get_lowest_layer(*s.ws).close(ignored);
     events.on_closed(s.index, why);
   }
 
@@ -244,11 +283,12 @@ std::size_t ws_pool::queued(std::uint32_t conn) const {
 void ws_pool::shutdown(std::chrono::milliseconds grace) {
   if (!self_) return;
   self_->shutting_down = true;
+  self_->sweeper.cancel();
   for (auto& s : self_->slots) {
     if (s->state == phase::open) s->state = phase::closed;
     if (!s->ws) continue;
     beast::error_code ignored;
-    beast::get_lowest_layer(*s->ws).socket().close(ignored);
+    beast::get_lowest_layer(*s->ws).close(ignored);
   }
   auto& ioc = self_->loop.ioc;
   auto deadline = std::chrono::steady_clock::now() + grace;

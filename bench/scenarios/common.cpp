@@ -98,6 +98,7 @@ bool open_connections(run_context& ctx) {
       std::fprintf(
           stderr, "parley-bench: server refused %zu tokens; logging in again\n",
           users.size());
+    r.tokens_refreshed = users.size();
     auto error = ctx.accounts.ensure(
         ctx.roster.users,
         std::vector<std::uint32_t>(users.begin(), users.end()));
