@@ -43,7 +43,8 @@ constexpr std::size_t max_spare_buffers = 4096;
 // A plain socket bound to the io_context's own executor: no type-erased
 // executor and no per-operation timer checks on the hot path. Connecting
 // is bounded by the pool's sweeper, the handshake by the WebSocket's timer.
-using socket_type = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+using socket_type =
+    asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 using ws_stream = websocket::stream<socket_type>;
 
 /// One connection slot. The stream is made anew for every open, since a
@@ -120,7 +121,7 @@ struct ws_pool::state {
     s.state = phase::opening;
     auto& stream = beast::get_lowest_layer(*s.ws);
     beast::error_code ec;
-    stream.open(tcp::v4(), ec);
+    stream.open(loop.target.protocol(), ec);
     if (!ec && bind_sources) {
       // Many source addresses multiply the ephemeral ports available;
       // IP_BIND_ADDRESS_NO_PORT lets connect pick the port per destination.
@@ -274,10 +275,6 @@ bool ws_pool::send(std::uint32_t conn, std::string_view text) {
 
 bool ws_pool::is_open(std::uint32_t conn) const {
   return self_->slots[conn]->state == phase::open;
-}
-
-std::size_t ws_pool::queued(std::uint32_t conn) const {
-  return self_->slots[conn]->out.size();
 }
 
 void ws_pool::shutdown(std::chrono::milliseconds grace) {

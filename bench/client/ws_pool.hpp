@@ -59,9 +59,6 @@ public:
   /// Whether `conn` is open.
   bool is_open(std::uint32_t conn) const;
 
-  /// Messages queued on `conn` and not yet written to its socket.
-  std::size_t queued(std::uint32_t conn) const;
-
   /// Closes every socket at once (no close handshake) and runs the loop
   /// until their handlers are done or `grace` passes.
   void shutdown(std::chrono::milliseconds grace);
