@@ -1,0 +1,74 @@
+// parley-bench's command line: the options of one run and their parser.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parley::bench {
+
+/// What a run measures.
+enum class bench_mode { conns, throughput, rate };
+
+/// Who sends to whom.
+enum class pairing_kind { pairs, random };
+
+/// Which server dialect the target speaks.
+enum class protocol_kind { parley, seed };
+
+/// Largest --conns-per-user: deliveries are tracked in a 64-bit mask.
+constexpr std::uint32_t max_conns_per_user = 64;
+
+/// Longest --user-prefix: usernames are prefix + 6 digits, at most 32 chars.
+constexpr std::size_t max_user_prefix_chars = 24;
+
+/// Everything one run is told on its command line.
+struct bench_options {
+  bench_mode mode = bench_mode::throughput;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::uint32_t users = 1000;
+  std::uint32_t conns_per_user = 1;
+  std::string users_file; ///< empty: sign up and log in every run
+  std::uint32_t signup_parallelism = 8;
+  std::uint32_t connect_parallelism = 64;
+  std::string user_prefix = "bench_";
+  std::uint32_t source_addresses = 16;
+  std::optional<int> server_pid;
+  std::optional<int> db_pid;
+  double warmup_s = 2;
+  double window_s = 10;
+  std::uint32_t inflight = 10;
+  pairing_kind pairing = pairing_kind::pairs;
+  double rate_per_s = 0; ///< rate mode only; required there
+  double hold_s = 5;
+  double drain_s = 5;
+  std::string db_url; ///< empty: no row count
+  protocol_kind protocol = protocol_kind::parley;
+  bool quiet = false;
+};
+
+/// The outcome of parsing: options, a request for help, or an error.
+struct parse_result {
+  std::optional<bench_options> options; ///< set when the line is valid
+  bool help = false;                    ///< --help or -h was given
+  std::string error;                    ///< one line, set on failure
+};
+
+/// Parses `args` (without the program name); never throws.
+parse_result parse_command_line(const std::vector<std::string>& args);
+
+/// The usage text printed for --help.
+std::string usage_text();
+
+/// "conns", "throughput" or "rate".
+const char* mode_name(bench_mode mode);
+
+/// "pairs" or "random".
+const char* pairing_name(pairing_kind pairing);
+
+/// "parley" or "seed".
+const char* protocol_name(protocol_kind protocol);
+
+} // namespace parley::bench

@@ -1,0 +1,186 @@
+// Shared phases. Connections open in rounds: the first opens everything
+// with at most --connect-parallelism handshakes at once; users whose token
+// the server refused (it restarted with a new key, say) log in again and
+// their connections get one more round.
+#include "bench/scenarios/common.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "bench/clock.hpp"
+#include "bench/db_count.hpp"
+#include "bench/proc_stats.hpp"
+
+namespace parley::bench {
+
+namespace {
+
+constexpr auto progress_interval = std::chrono::seconds(5);
+
+/// A round can take at most connect + handshake timeouts per slot, in
+/// parallel; this only guards against a hang.
+constexpr auto round_deadline = std::chrono::hours(1);
+
+struct open_round {
+  std::vector<std::uint32_t> todo;
+  std::size_t next = 0;
+  std::size_t in_flight = 0;
+  std::vector<std::uint32_t> refused;
+};
+
+/// Opens the connections in `round`; returns the seconds it took.
+double run_round(run_context& ctx, open_round& round, bool allow_refresh) {
+  auto& o = ctx.options;
+  auto& r = ctx.result;
+  auto start_more = [&ctx, &round, &o] {
+    while (round.in_flight < o.connect_parallelism &&
+           round.next < round.todo.size()) {
+      auto conn = round.todo[round.next++];
+      ++round.in_flight;
+      ctx.pool.open(conn, ws_target(ctx.roster.users[conn / o.conns_per_user]));
+    }
+  };
+  ctx.flow.opened = [&](std::uint32_t) {
+    --round.in_flight;
+    ++r.conns_opened;
+    start_more();
+  };
+  ctx.flow.open_failed = [&](std::uint32_t conn, bool refused,
+                             const std::string& why) {
+    --round.in_flight;
+    if (refused && allow_refresh) {
+      round.refused.push_back(conn);
+    } else {
+      ++r.conns_failed;
+      if (r.first_open_error.empty()) r.first_open_error = why;
+    }
+    start_more();
+  };
+  auto started = std::chrono::steady_clock::now();
+  auto deadline = started + round_deadline;
+  start_more();
+  auto done = [&round] {
+    return round.next == round.todo.size() && round.in_flight == 0;
+  };
+  while (!ctx.loop.run_until(
+      done, std::min(deadline,
+                     std::chrono::steady_clock::now() + progress_interval))) {
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    if (!o.quiet)
+      std::fprintf(stderr, "parley-bench: connections open %llu/%llu\n",
+                   static_cast<unsigned long long>(r.conns_opened),
+                   static_cast<unsigned long long>(r.conns_total));
+  }
+  ctx.flow.opened = nullptr;
+  ctx.flow.open_failed = nullptr;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       started)
+      .count();
+}
+
+} // namespace
+
+bool open_connections(run_context& ctx) {
+  auto& o = ctx.options;
+  auto& r = ctx.result;
+  r.conns_total = std::uint64_t{o.users} * o.conns_per_user;
+  open_round first;
+  for (std::uint32_t c = 0; c < r.conns_total; ++c)
+    first.todo.push_back(c);
+  r.setup_s = run_round(ctx, first, true);
+  if (!first.refused.empty()) {
+    std::set<std::uint32_t> users;
+    for (auto conn : first.refused)
+      users.insert(conn / o.conns_per_user);
+    if (!o.quiet)
+      std::fprintf(
+          stderr, "parley-bench: server refused %zu tokens; logging in again\n",
+          users.size());
+    r.tokens_refreshed = users.size();
+    auto error = ctx.accounts.ensure(
+        ctx.roster.users,
+        std::vector<std::uint32_t>(users.begin(), users.end()));
+    if (!error.empty()) {
+      r.conns_failed += first.refused.size();
+      r.first_open_error = "login after refusal: " + error;
+    } else {
+      open_round second;
+      second.todo = first.refused;
+      r.setup_s += run_round(ctx, second, false);
+    }
+    save_users(o, ctx.roster);
+  }
+  if (r.conns_failed > 0 && !o.quiet)
+    std::fprintf(stderr, "parley-bench: %llu connections failed: %s\n",
+                 static_cast<unsigned long long>(r.conns_failed),
+                 r.first_open_error.c_str());
+  return r.conns_failed == 0;
+}
+
+resource_mark mark_resources(const bench_options& o) {
+  resource_mark mark;
+  mark.at_ns = now_ns();
+  if (o.server_pid) mark.server_cpu_s = cpu_seconds(*o.server_pid);
+  if (o.db_pid) mark.db_cpu_s = tree_cpu_seconds(*o.db_pid);
+  mark.tool_cpu_s = own_cpu_seconds();
+  return mark;
+}
+
+void record_window(bench_result& r, const resource_mark& begin,
+                   const resource_mark& end) {
+  r.window_s = (end.at_ns - begin.at_ns) / 1e9;
+  if (begin.server_cpu_s && end.server_cpu_s)
+    r.cpu_server_s = *end.server_cpu_s - *begin.server_cpu_s;
+  if (begin.db_cpu_s && end.db_cpu_s)
+    r.cpu_db_s = *end.db_cpu_s - *begin.db_cpu_s;
+  r.cpu_tool_s = end.tool_cpu_s - begin.tool_cpu_s;
+}
+
+std::optional<std::uint64_t> server_rss_kib(const bench_options& o) {
+  if (!o.server_pid) return std::nullopt;
+  return rss_kib(*o.server_pid);
+}
+
+void count_rows_before(run_context& ctx) {
+  if (ctx.options.db_url.empty()) return;
+  ctx.result.db_rows_before =
+      count_messages(ctx.options.db_url, ctx.result.db_error);
+}
+
+void count_rows_after(run_context& ctx) {
+  if (ctx.options.db_url.empty() || !ctx.result.db_rows_before) return;
+  ctx.result.db_rows_after =
+      count_messages(ctx.options.db_url, ctx.result.db_error);
+}
+
+void drain_and_collect(run_context& ctx) {
+  auto started = std::chrono::steady_clock::now();
+  auto deadline =
+      started + std::chrono::nanoseconds(seconds_to_ns(ctx.options.drain_s));
+  ctx.loop.run_until(
+      [&ctx] {
+        return ctx.book.pending_deliveries() == 0 &&
+               ctx.flow.acks_outstanding() == 0;
+      },
+      deadline);
+  auto& r = ctx.result;
+  r.drain_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  r.messages = ctx.book.counts();
+  r.frames = ctx.flow.counts();
+  r.window = ctx.flow.window();
+  r.latency = ctx.flow.latency().summary();
+  r.ack_latency = ctx.flow.ack_latency().summary();
+}
+
+std::uint32_t next_recipient(run_context& ctx, std::uint32_t sender) {
+  auto users = ctx.options.users;
+  if (ctx.options.pairing == pairing_kind::pairs)
+    return partner_of(sender, users);
+  return ctx.picker.pick(sender, users);
+}
+
+} // namespace parley::bench

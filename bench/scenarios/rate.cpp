@@ -1,0 +1,64 @@
+// rate: an open loop. Message k is due at start + k/R, from user k mod U;
+// a timer set for the next due time sends whatever is due by then (a
+// coarser tick would add its period to the latency measured from the due
+// time). Latency counts from the due time, not
+// from when the tool got round to it, so a stalled server shows up as
+// latency instead of as fewer samples (no coordinated omission).
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "bench/clock.hpp"
+#include "bench/scenarios/common.hpp"
+
+namespace parley::bench {
+
+void run_rate(run_context& ctx) {
+  auto& o = ctx.options;
+  auto& r = ctx.result;
+  r.rss_before_kib = server_rss_kib(o);
+  if (!open_connections(ctx)) {
+    r.setup_error = "not every connection opened: " + r.first_open_error;
+    return;
+  }
+  r.rss_after_kib = server_rss_kib(o);
+  count_rows_before(ctx);
+
+  auto warmup_ns = seconds_to_ns(o.warmup_s);
+  auto window_ns = seconds_to_ns(o.window_s);
+  auto start = now_ns();
+  auto stop = start + warmup_ns + window_ns;
+  ctx.flow.set_window(start + warmup_ns, stop);
+  double interval_ns = 1e9 / o.rate_per_s;
+  std::uint64_t next = 0;
+  bool ended = false;
+  resource_mark begin, end;
+  auto due_of = [start, interval_ns](std::uint64_t k) {
+    return start + static_cast<std::int64_t>(std::llround(k * interval_ns));
+  };
+  loop_timer timer(ctx.loop);
+  std::function<void()> tick = [&] {
+    auto now = now_ns();
+    for (; due_of(next) <= now && due_of(next) < stop; ++next) {
+      auto sender = static_cast<std::uint32_t>(next % o.users);
+      ctx.flow.send_message(sender, next_recipient(ctx, sender), due_of(next));
+    }
+    if (due_of(next) >= stop) return;
+    auto wait = std::max<std::int64_t>(0, due_of(next) - now_ns());
+    timer.start(std::chrono::nanoseconds(wait), [&tick] { tick(); });
+  };
+  ctx.loop.after(std::chrono::nanoseconds(warmup_ns),
+                 [&begin, &o] { begin = mark_resources(o); });
+  ctx.loop.after(std::chrono::nanoseconds(warmup_ns + window_ns), [&] {
+    end = mark_resources(o);
+    ended = true;
+  });
+  tick();
+  ctx.loop.run_until([&ended] { return ended; },
+                     std::chrono::steady_clock::time_point::max());
+  record_window(r, begin, end);
+  drain_and_collect(ctx);
+  count_rows_after(ctx);
+}
+
+} // namespace parley::bench

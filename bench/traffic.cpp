@@ -1,0 +1,155 @@
+// Traffic: the glue between pool and ledger. Parley answers every message
+// on the sending connection, in the order sent (one writer commits in
+// order), with message_sent or an error; so the oldest unanswered message
+// of that user is the one an answer belongs to. The seed server answers
+// nothing.
+#include "bench/traffic.hpp"
+
+#include <charconv>
+
+#include "bench/clock.hpp"
+#include "bench/message_token.hpp"
+
+namespace parley::bench {
+
+namespace {
+
+constexpr std::string_view frame_head =
+    R"({"type":"private_message","recipient_id":)";
+constexpr std::string_view content_head = R"(,"content":")";
+constexpr std::string_view frame_tail = R"("})";
+
+void append_number(std::string& out, std::int64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  (void)ec; // 24 characters hold any 64-bit integer
+  out.append(digits, end);
+}
+
+} // namespace
+
+traffic::traffic(ledger& book, std::uint32_t users,
+                 std::uint32_t conns_per_user, protocol_kind protocol)
+    : book_(book)
+    , conns_per_user_(conns_per_user)
+    , protocol_(protocol)
+    , unanswered_(users)
+    , deliveries_(std::size_t{users} * conns_per_user, 0) {
+  outgoing_.reserve(frame_head.size() + 24 + content_head.size() +
+                    max_token_bytes + frame_tail.size());
+}
+
+void traffic::set_window(std::int64_t start_ns, std::int64_t end_ns) {
+  window_start_ = start_ns;
+  window_end_ = end_ns;
+}
+
+bool traffic::send_message(std::uint32_t sender, std::uint32_t recipient,
+                           std::int64_t intended_ns) {
+  auto first = sender * conns_per_user_;
+  auto from = first;
+  while (from < first + conns_per_user_ && !pool_->is_open(from))
+    ++from;
+  if (from == first + conns_per_user_) return false;
+  std::uint64_t expected = 0;
+  for (std::uint32_t n = 0; n < conns_per_user_; ++n)
+    if (pool_->is_open(recipient * conns_per_user_ + n))
+      expected |= std::uint64_t{1} << n;
+  outgoing_.assign(frame_head);
+  append_number(outgoing_, book_.user_id(recipient));
+  outgoing_.append(content_head);
+  auto msg =
+      book_.record_send(sender, recipient, expected, intended_ns, outgoing_);
+  outgoing_.append(frame_tail);
+  pool_->send(from, outgoing_);
+  if (protocol_ == protocol_kind::parley) {
+    unanswered_[sender].push_back(msg);
+    ++acks_outstanding_;
+  }
+  if (in_window(intended_ns)) ++window_.sent;
+  return true;
+}
+
+void traffic::on_open(std::uint32_t conn) {
+  if (opened) opened(conn);
+}
+
+void traffic::on_open_failed(std::uint32_t conn, bool refused,
+                             const std::string& why) {
+  if (open_failed) open_failed(conn, refused, why);
+}
+
+void traffic::on_closed(std::uint32_t conn, const std::string& why) {
+  (void)conn;
+  ++counts_.closed;
+  ++counts_.close_reasons[why];
+}
+
+void traffic::on_frame(std::uint32_t conn, std::string_view text) {
+  auto now = now_ns();
+  if (!parser_.parse(text, received_)) {
+    ++counts_.invalid_frames;
+    return;
+  }
+  switch (received_.type) {
+  case frame_type::incoming_message:
+    on_incoming(conn, now);
+    break;
+  case frame_type::message_sent:
+    on_answer(conn, true, now);
+    break;
+  case frame_type::error:
+    ++counts_.error_frames;
+    ++counts_.errors[received_.code.empty() ? "unspecified" : received_.code];
+    on_answer(conn, false, now);
+    break;
+  default:
+    ++counts_.other_frames[received_.type_name];
+    break;
+  }
+}
+
+void traffic::on_incoming(std::uint32_t conn, std::int64_t now) {
+  auto user = conn / conns_per_user_;
+  auto n = conn % conns_per_user_;
+  // A frame without sender fields is judged with impossible ones, so that
+  // an intact token still shows up as misattributed.
+  auto sender_id = received_.has_sender_id ? received_.sender_id : -1;
+  auto verdict = book_.record_receive(
+      user, n, sender_id, received_.sender_username, received_.content, now);
+  if (verdict.kind != receipt_kind::delivered &&
+      verdict.kind != receipt_kind::late)
+    return;
+  ++deliveries_[conn];
+  if (in_window(now)) {
+    ++window_.deliveries;
+    latency_.record_ns(verdict.latency_ns);
+    if (verdict.completed) ++window_.messages;
+  }
+  if (verdict.completed && completed) completed(verdict.sender);
+}
+
+void traffic::on_answer(std::uint32_t conn, bool is_ack, std::int64_t now) {
+  auto& waiting = unanswered_[conn / conns_per_user_];
+  if (waiting.empty()) {
+    if (is_ack) ++counts_.ack_unmatched;
+    return;
+  }
+  auto msg = waiting.front();
+  waiting.pop_front();
+  --acks_outstanding_;
+  if (!is_ack) return;
+  if (!received_.has_recipient_id ||
+      received_.recipient_id != book_.user_id(book_.recipient_of(msg))) {
+    ++counts_.ack_mismatched;
+    return;
+  }
+  book_.record_ack(msg);
+  ++counts_.acks;
+  if (in_window(now)) {
+    ++window_.acks;
+    ack_latency_.record_ns(now - book_.sent_ns(msg));
+  }
+}
+
+} // namespace parley::bench

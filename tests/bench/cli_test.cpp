@@ -1,0 +1,183 @@
+// The command line: defaults, every option, and one clear error for each
+// kind of mistake.
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "bench/cli.hpp"
+
+namespace {
+
+using namespace parley::bench;
+
+parse_result parse(std::vector<std::string> args) {
+  return parse_command_line(args);
+}
+
+/// The error of a line that must fail; empty if it parsed.
+std::string error_of(std::vector<std::string> args) {
+  auto result = parse(std::move(args));
+  return result.options ? std::string{} : result.error;
+}
+
+} // namespace
+
+TEST_CASE("a mode alone gives the documented defaults") {
+  auto result = parse({"throughput"});
+  REQUIRE(result.options);
+  const auto& o = *result.options;
+  CHECK(o.mode == bench_mode::throughput);
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == 8080);
+  CHECK(o.users == 1000);
+  CHECK(o.conns_per_user == 1);
+  CHECK(o.signup_parallelism == 8);
+  CHECK(o.user_prefix == "bench_");
+  CHECK(o.source_addresses == 16);
+  CHECK(o.warmup_s == 2);
+  CHECK(o.window_s == 10);
+  CHECK(o.inflight == 10);
+  CHECK(o.pairing == pairing_kind::pairs);
+  CHECK(o.protocol == protocol_kind::parley);
+  CHECK_FALSE(o.server_pid);
+  CHECK_FALSE(o.db_pid);
+  CHECK(o.users_file.empty());
+  CHECK(o.db_url.empty());
+  CHECK_FALSE(o.quiet);
+}
+
+TEST_CASE("every option is read, with a space or an equals sign") {
+  auto result = parse({"rate",
+                       "--target",
+                       "10.1.2.3:9000",
+                       "--users=500",
+                       "--conns-per-user",
+                       "4",
+                       "--users-file",
+                       "/tmp/u",
+                       "--signup-parallelism",
+                       "3",
+                       "--connect-parallelism=9",
+                       "--user-prefix",
+                       "x.y-",
+                       "--source-addresses",
+                       "8",
+                       "--server-pid",
+                       "42",
+                       "--db-pid",
+                       "43",
+                       "--warmup",
+                       "0",
+                       "--window",
+                       "1.5",
+                       "--inflight",
+                       "7",
+                       "--pairing",
+                       "random",
+                       "--rate",
+                       "2500.5",
+                       "--hold",
+                       "3",
+                       "--drain",
+                       "4",
+                       "--db-url",
+                       "postgresql://u@h/db",
+                       "--protocol",
+                       "seed",
+                       "--quiet"});
+  REQUIRE(result.options);
+  const auto& o = *result.options;
+  CHECK(o.mode == bench_mode::rate);
+  CHECK(o.host == "10.1.2.3");
+  CHECK(o.port == 9000);
+  CHECK(o.users == 500);
+  CHECK(o.conns_per_user == 4);
+  CHECK(o.users_file == "/tmp/u");
+  CHECK(o.signup_parallelism == 3);
+  CHECK(o.connect_parallelism == 9);
+  CHECK(o.user_prefix == "x.y-");
+  CHECK(o.source_addresses == 8);
+  CHECK(*o.server_pid == 42);
+  CHECK(*o.db_pid == 43);
+  CHECK(o.warmup_s == 0);
+  CHECK(o.window_s == 1.5);
+  CHECK(o.inflight == 7);
+  CHECK(o.pairing == pairing_kind::random);
+  CHECK(o.rate_per_s == 2500.5);
+  CHECK(o.hold_s == 3);
+  CHECK(o.drain_s == 4);
+  CHECK(o.db_url == "postgresql://u@h/db");
+  CHECK(o.protocol == protocol_kind::seed);
+  CHECK(o.quiet);
+}
+
+TEST_CASE("localhost and bracketed hosts are accepted as targets") {
+  CHECK(parse({"conns", "--target", "localhost:1"}).options->host ==
+        "127.0.0.1");
+  CHECK(parse({"conns", "--target", "[::1]:80"}).options->host == "::1");
+}
+
+TEST_CASE("--help wins over everything else") {
+  CHECK(parse({"--help"}).help);
+  CHECK(parse({"nonsense", "-h"}).help);
+  CHECK(usage_text().find("--inflight") != std::string::npos);
+}
+
+TEST_CASE("a missing or unknown mode is an error") {
+  CHECK(error_of({}).find("missing MODE") != std::string::npos);
+  CHECK(error_of({"flood"}).find("unknown MODE 'flood'") != std::string::npos);
+  CHECK(error_of({"--users", "3"}).find("unknown MODE") != std::string::npos);
+}
+
+TEST_CASE("an unknown option or a stray argument is an error") {
+  CHECK(error_of({"conns", "--userz", "3"}) == "unknown option --userz");
+  CHECK(error_of({"conns", "extra"}) == "unexpected argument 'extra'");
+  CHECK(error_of({"conns", "-u"}) == "unexpected argument '-u'");
+}
+
+TEST_CASE("an option without its value is an error") {
+  CHECK(error_of({"conns", "--users"}) == "--users needs a value");
+  CHECK(error_of({"conns", "--quiet=yes"}) == "--quiet takes no value");
+}
+
+TEST_CASE("numbers out of range or malformed are errors") {
+  CHECK(error_of({"conns", "--users", "1"}).find("--users expects") == 0);
+  CHECK(error_of({"conns", "--users", "ten"}).find("--users expects") == 0);
+  CHECK(error_of({"conns", "--users", "10x"}).find("--users expects") == 0);
+  CHECK(error_of({"conns", "--users", "-5"}).find("--users expects") == 0);
+  CHECK(error_of({"conns", "--users", ""}).find("--users expects") == 0);
+  CHECK(error_of({"conns", "--conns-per-user", "65"}).find("--conns") == 0);
+  CHECK(error_of({"conns", "--conns-per-user", "0"}).find("--conns") == 0);
+  CHECK(error_of({"conns", "--window", "0"}).find("--window") == 0);
+  CHECK(error_of({"conns", "--warmup", "-1"}).find("--warmup") == 0);
+  CHECK(error_of({"conns", "--warmup", "nan"}).find("--warmup") == 0);
+  CHECK(error_of({"conns", "--hold", " 1"}).find("--hold") == 0);
+  CHECK(error_of({"conns", "--server-pid", "0"}).find("--server-pid") == 0);
+  CHECK(error_of({"conns", "--source-addresses", "255"}).find("--source") == 0);
+  CHECK(error_of({"rate", "--rate", "0"}).find("--rate") == 0);
+  CHECK(error_of({"rate", "--rate", "fast"}).find("--rate") == 0);
+}
+
+TEST_CASE("malformed targets are errors") {
+  for (auto bad : {"127.0.0.1", ":8080", "host:", "host:0", "host:65536",
+                   "host:80x", "[]:80"}) {
+    CAPTURE(bad);
+    CHECK(error_of({"conns", "--target", bad}).find("--target expects") == 0);
+  }
+}
+
+TEST_CASE("rate mode without --rate is an error") {
+  CHECK(error_of({"rate"}) == "rate mode needs --rate R (messages per second)");
+}
+
+TEST_CASE("unknown pairing, protocol, prefix characters and database URLs "
+          "are errors") {
+  CHECK(error_of({"conns", "--pairing", "ring"}).find("--pairing") == 0);
+  CHECK(error_of({"conns", "--protocol", "xmpp"}).find("--protocol") == 0);
+  CHECK(error_of({"conns", "--user-prefix", "a b"}).find("--user-prefix") == 0);
+  CHECK(error_of({"conns", "--user-prefix", std::string(25, 'a')})
+            .find("--user-prefix") == 0);
+  CHECK(error_of({"conns", "--db-url", "sqlite:x.db"}).find("--db-url") == 0);
+  CHECK(error_of({"conns", "--users-file", ""}).find("--users-file") == 0);
+}
