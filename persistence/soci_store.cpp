@@ -207,32 +207,54 @@ caf::expected<bool> soci_store::user_exists(user_id id) {
 
 caf::error
 soci_store::set_presence(const std::vector<presence_change>& changes) {
-  return guarded("set presence", [&]() -> caf::error {
-    soci::transaction transaction{sql_};
-    std::string status;
-    user_id id = 0;
-    soci::statement update =
-        (sql_.prepare << "UPDATE users SET status = :status WHERE id = :id",
-         soci::use(status), soci::use(id));
-    for (const auto& change : changes) {
-      status = to_string(change.status);
-      id = change.user;
-      update.execute(true);
-    }
-    transaction.commit();
-    return {};
-  });
+  auto done = commit(write_batch{{}, {}, changes});
+  return done ? caf::error{} : std::move(done.error());
 }
 
 caf::expected<std::vector<insert_outcome>>
 soci_store::insert_messages(const std::vector<chat_message>& batch) {
+  return commit(write_batch{batch, {}, {}});
+}
+
+caf::error soci_store::mark_delivered(const std::vector<message_id>& ids) {
+  auto done = commit(write_batch{{}, ids, {}});
+  return done ? caf::error{} : std::move(done.error());
+}
+
+caf::expected<std::vector<insert_outcome>>
+soci_store::commit(const write_batch& batch) {
   using result_type = caf::expected<std::vector<insert_outcome>>;
-  return guarded("insert messages", [&]() -> result_type {
-    std::vector<insert_outcome> outcomes(batch.size());
+  return guarded("commit a write batch", [&]() -> result_type {
+    std::vector<insert_outcome> outcomes(batch.messages.size());
     soci::transaction transaction{sql_};
-    insert_rows(batch, check_rows(batch, outcomes), outcomes);
+    if (!batch.messages.empty())
+      insert_rows(batch.messages, check_rows(batch.messages, outcomes),
+                  outcomes);
+    update_delivered(batch.delivered);
+    update_presence(batch.presence);
     transaction.commit();
     return outcomes;
+  });
+}
+
+void soci_store::update_presence(const std::vector<presence_change>& changes) {
+  if (changes.empty()) return;
+  std::string status;
+  user_id id = 0;
+  soci::statement update =
+      (sql_.prepare << "UPDATE users SET status = :status WHERE id = :id",
+       soci::use(status), soci::use(id));
+  for (const auto& change : changes) {
+    status = to_string(change.status);
+    id = change.user;
+    update.execute(true);
+  }
+}
+
+void soci_store::update_delivered(const std::vector<message_id>& ids) {
+  for_each_id_list(ids, [&](const std::string& list) {
+    sql_ << "UPDATE messages SET delivered = TRUE WHERE " + in_id_list("id"),
+        soci::use(list, "ids");
   });
 }
 
@@ -322,18 +344,6 @@ chat_message soci_store::find_original(user_id sender,
   if (found.size() != 1)
     throw std::logic_error("a conflicting message vanished");
   return found.front();
-}
-
-caf::error soci_store::mark_delivered(const std::vector<message_id>& ids) {
-  return guarded("mark messages delivered", [&]() -> caf::error {
-    soci::transaction transaction{sql_};
-    for_each_id_list(ids, [&](const std::string& list) {
-      sql_ << "UPDATE messages SET delivered = TRUE WHERE " + in_id_list("id"),
-          soci::use(list, "ids");
-    });
-    transaction.commit();
-    return {};
-  });
 }
 
 caf::expected<std::vector<user_id>> soci_store::recipients_with_undelivered() {

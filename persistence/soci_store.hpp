@@ -30,6 +30,8 @@ public:
   caf::error set_presence(const std::vector<presence_change>& changes) override;
   caf::expected<std::vector<insert_outcome>>
   insert_messages(const std::vector<chat_message>& batch) override;
+  caf::expected<std::vector<insert_outcome>>
+  commit(const write_batch& batch) override;
   caf::error mark_delivered(const std::vector<message_id>& ids) override;
   caf::expected<std::vector<chat_message>>
   claim_undelivered(user_id recipient, std::size_t limit) override;
@@ -76,6 +78,10 @@ private:
   auto guarded(const char* what, F body) -> decltype(body());
 
   caf::error failure(const char* what, const std::exception& e);
+
+  /// The parts of a write batch, inside an open transaction.
+  void update_presence(const std::vector<presence_change>& changes);
+  void update_delivered(const std::vector<message_id>& ids);
 
   std::vector<std::size_t> check_rows(const std::vector<chat_message>& batch,
                                       std::vector<insert_outcome>& outcomes);

@@ -33,6 +33,15 @@ struct presence_change {
   presence status = presence::offline;
 };
 
+/// Everything the writer commits at once: new messages, delivery marks and
+/// presence changes share one transaction, so a quiet node pays one commit
+/// (one fsync) per message, not three.
+struct write_batch {
+  std::vector<chat_message> messages;
+  std::vector<message_id> delivered;
+  std::vector<presence_change> presence;
+};
+
 /// One database connection with the operations Parley needs.
 class store {
 public:
@@ -63,6 +72,12 @@ public:
   /// nothing of the batch is stored and the caller may retry row by row).
   virtual caf::expected<std::vector<insert_outcome>>
   insert_messages(const std::vector<chat_message>& batch) = 0;
+
+  /// Applies a write batch in one transaction, with the semantics of
+  /// insert_messages, mark_delivered and set_presence; one outcome per
+  /// message, or an error when the transaction as a whole failed.
+  virtual caf::expected<std::vector<insert_outcome>>
+  commit(const write_batch& batch) = 0;
 
   /// Marks messages as delivered (handed to one recipient connection).
   virtual caf::error mark_delivered(const std::vector<message_id>& ids) = 0;

@@ -72,79 +72,79 @@ void settle(self_pointer self, pending_store& entry,
   entry.promise.deliver(std::move(outcome.message));
 }
 
-/// Writes one batch; if the transaction fails as a whole, retries each row
-/// on its own so that only the offending one gets an error.
-void write_batch(self_pointer self, std::vector<pending_store>& batch) {
-  std::vector<chat_message> rows;
-  rows.reserve(batch.size());
+/// Marks and presence are best effort: a lost mark means a message may be
+/// pushed once more on a later connection, never that it is lost.
+void commit_side_effects(self_pointer self, persistence::write_batch batch) {
+  batch.messages.clear();
+  if (batch.delivered.empty() && batch.presence.empty()) return;
+  if (auto done = self->state.db->commit(batch); !done)
+    caf::aout(self) << "parley: could not store deliveries or presence: "
+                    << message_of(done.error()) << std::endl;
+}
+
+/// Commits queued stores together with marks and presence. If the
+/// transaction fails as a whole, the side effects are retried on their own
+/// and each message alone, so that only an offending row gets an error.
+void commit_batch(self_pointer self, std::vector<pending_store>& stores,
+                  persistence::write_batch batch) {
   auto sent_at = now_ms();
-  for (auto& entry : batch) {
+  for (auto& entry : stores) {
     entry.message.sent_at_ms = sent_at;
-    rows.push_back(entry.message);
+    batch.messages.push_back(entry.message);
   }
-  auto outcomes = self->state.db->insert_messages(rows);
-  if (outcomes && outcomes->size() == batch.size()) {
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      settle(self, batch[i], (*outcomes)[i]);
+  auto outcomes = self->state.db->commit(batch);
+  if (outcomes && outcomes->size() == stores.size()) {
+    for (std::size_t i = 0; i < stores.size(); ++i)
+      settle(self, stores[i], (*outcomes)[i]);
     return;
   }
-  if (batch.size() == 1) {
-    auto err = outcomes ? make_error(error_code::internal) : outcomes.error();
-    batch.front().promise.deliver(std::move(err));
+  auto err = outcomes ? make_error(error_code::internal) : outcomes.error();
+  commit_side_effects(self, std::move(batch));
+  if (stores.size() == 1) {
+    stores.front().promise.deliver(std::move(err));
     return;
   }
-  for (auto& entry : batch) {
+  for (auto& entry : stores) {
     std::vector<pending_store> single;
     single.push_back(std::move(entry));
-    write_batch(self, single);
+    commit_batch(self, single, {});
   }
 }
 
-void flush_messages(self_pointer self) {
-  auto& stores = self->state.stores;
-  while (!stores.empty()) {
-    auto count = std::min(stores.size(), max_batch_rows);
-    std::vector<pending_store> batch(
-        std::make_move_iterator(stores.begin()),
-        std::make_move_iterator(stores.begin() + count));
-    stores.erase(stores.begin(), stores.begin() + count);
-    write_batch(self, batch);
-  }
-}
-
-/// Delivery marks are best effort: a lost mark means the message may be
-/// pushed once more on a later connection, never that it is lost.
-void flush_delivered(self_pointer self) {
-  auto& ids = self->state.delivered;
-  if (ids.empty()) return;
-  if (auto err = self->state.db->mark_delivered(ids))
-    caf::aout(self) << "parley: could not mark deliveries: " << message_of(err)
-                    << std::endl;
-  ids.clear();
-}
-
-void flush_presence(self_pointer self) {
-  auto& changes = self->state.presence;
-  if (changes.empty()) return;
-  if (auto err = self->state.db->set_presence(changes))
-    caf::aout(self) << "parley: could not store presence: " << message_of(err)
-                    << std::endl;
-  changes.clear();
-}
-
+/// Everything queued goes out in as few transactions as max_batch_rows
+/// allows; marks and presence ride along with the first.
 void flush_all(self_pointer self) {
-  self->state.flush_scheduled = false;
-  flush_messages(self);
-  flush_delivered(self);
-  flush_presence(self);
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  persistence::write_batch side_effects;
+  side_effects.delivered.swap(st.delivered);
+  side_effects.presence.swap(st.presence);
+  do {
+    auto count = std::min(st.stores.size(), max_batch_rows);
+    std::vector<pending_store> stores(
+        std::make_move_iterator(st.stores.begin()),
+        std::make_move_iterator(st.stores.begin() + count));
+    st.stores.erase(st.stores.begin(), st.stores.begin() + count);
+    if (stores.empty())
+      commit_side_effects(self, std::move(side_effects));
+    else
+      commit_batch(self, stores, std::move(side_effects));
+    side_effects = {};
+  } while (!st.stores.empty());
+}
+
+/// Marks queued before a claim must land first, or the claim would hand
+/// out messages that a live session already has.
+void flush_delivered(self_pointer self) {
+  persistence::write_batch marks;
+  marks.delivered.swap(self->state.delivered);
+  commit_side_effects(self, std::move(marks));
 }
 
 caf::result<std::vector<chat_message>> claim(self_pointer self, user_id user) {
   auto& st = self->state;
   if (st.maybe_undelivered_loaded && st.maybe_undelivered.count(user) == 0)
     return std::vector<chat_message>{};
-  // Marks queued before this claim must land first, or the claim would
-  // hand out messages that a live session already has.
   flush_delivered(self);
   auto page = st.db->claim_undelivered(user, claim_page_rows);
   if (page && page->size() < claim_page_rows) st.maybe_undelivered.erase(user);
