@@ -1,0 +1,199 @@
+// Offline delivery: messages to a user without connections are pushed, in
+// order, when the next plain connection opens, and only once; a connection
+// opened with ?since= gets the replay instead.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "tests/integration/chat_frames.hpp"
+#include "tests/integration/running_node.hpp"
+#include "tests/support/accounts.hpp"
+#include "tests/support/json_body.hpp"
+
+using namespace parley::testing;
+
+namespace {
+
+/// Alice connected, Bob registered but away.
+struct bob_away {
+  running_node node;
+  logged_in_user alice =
+      register_and_login(node.port(), "alice", "password-of-alice");
+  logged_in_user bob =
+      register_and_login(node.port(), "bob", "password-of-bob");
+  std::unique_ptr<ws_client> alice_ws = connect_with_header(node, alice);
+
+  /// Sends `count` messages to Bob ("offline 1", ...), each acknowledged;
+  /// their ids in sending order.
+  std::vector<std::int64_t> send_to_bob(int count) {
+    std::vector<std::int64_t> ids;
+    for (int i = 1; i <= count; ++i)
+      ids.push_back(send_and_ack(*alice_ws, bob.id,
+                                 "offline " + std::to_string(i),
+                                 "offline-" + std::to_string(i)));
+    return ids;
+  }
+
+  /// Sends a marker to Bob and expects it as the next frame on `bob_ws`.
+  void expect_marker_next(ws_client& bob_ws, const std::string& text) {
+    auto id = send_and_ack(*alice_ws, bob.id, text);
+    auto frame = expect_next(bob_ws, "incoming_message", id);
+    CHECK(string_member(frame, "content") == text);
+  }
+};
+
+} // namespace
+
+TEST_CASE("messages sent while the recipient is away are pushed in order "
+          "when he connects") {
+  bob_away s;
+  auto ids = s.send_to_bob(5);
+  for (std::size_t i = 1; i < ids.size(); ++i)
+    CHECK(ids[i - 1] < ids[i]);
+
+  auto bob_ws = connect_with_query_token(s.node, s.bob);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto frame = expect_next(*bob_ws, "incoming_message", ids[i]);
+    CHECK(string_member(frame, "content") ==
+          "offline " + std::to_string(i + 1));
+    CHECK(int_member(frame, "sender_id") == s.alice.id);
+    CHECK(string_member(frame, "sender_username") == "alice");
+  }
+  s.expect_marker_next(*bob_ws, "live after the push");
+}
+
+TEST_CASE("pushed messages are not pushed again on the next connection") {
+  bob_away s;
+  auto ids = s.send_to_bob(5);
+  {
+    auto bob_ws = connect_with_header(s.node, s.bob);
+    for (auto id : ids)
+      expect_next(*bob_ws, "incoming_message", id);
+    bob_ws->close();
+  }
+  auto again = connect_with_header(s.node, s.bob);
+  s.expect_marker_next(*again, "only this");
+}
+
+TEST_CASE("a message received live is not pushed again on the next "
+          "connection") {
+  bob_away s;
+  auto first = connect_with_header(s.node, s.bob);
+  await_live(*first, 0);
+  s.expect_marker_next(*first, "received live");
+  first->close();
+  auto second = connect_with_header(s.node, s.bob);
+  s.expect_marker_next(*second, "only this");
+}
+
+TEST_CASE("a since connection gets the replay and sync_complete instead of "
+          "the offline push") {
+  bob_away s;
+  auto ids = s.send_to_bob(3);
+  auto bob_ws = connect_with_header(s.node, s.bob, "since=0");
+  for (auto id : ids)
+    expect_next(*bob_ws, "incoming_message", id);
+  auto done = expect_next(*bob_ws, "sync_complete");
+  CHECK(int_member(done, "last_id") == ids.back());
+  CHECK(member_names(done) == std::set<std::string>{"type", "last_id"});
+  // No push follows the replay: the marker is next.
+  s.expect_marker_next(*bob_ws, "after the replay");
+  bob_ws->close();
+
+  // The replay counted as delivery: a plain connection gets no push.
+  auto plain = connect_with_header(s.node, s.bob);
+  s.expect_marker_next(*plain, "nothing pushed");
+}
+
+TEST_CASE("a since connection replays only what is newer than since") {
+  bob_away s;
+  auto ids = s.send_to_bob(4);
+  auto bob_ws = connect_with_query_token(s.node, s.bob,
+                                         "since=" + std::to_string(ids[1]));
+  expect_next(*bob_ws, "incoming_message", ids[2]);
+  expect_next(*bob_ws, "incoming_message", ids[3]);
+  auto done = expect_next(*bob_ws, "sync_complete");
+  CHECK(int_member(done, "last_id") == ids[3]);
+  s.expect_marker_next(*bob_ws, "live after the replay");
+}
+
+TEST_CASE("a since beyond the last message replays nothing and "
+          "sync_complete repeats since") {
+  bob_away s;
+  auto ids = s.send_to_bob(2);
+  auto since = ids.back() + 1000;
+  auto bob_ws =
+      connect_with_header(s.node, s.bob, "since=" + std::to_string(since));
+  auto done = expect_next(*bob_ws, "sync_complete");
+  CHECK(int_member(done, "last_id") == since);
+}
+
+TEST_CASE("a malformed since is refused with 400 before the upgrade") {
+  bob_away s;
+  for (std::string since : {"-1", "abc", "1x", "", "99999999999999999999"}) {
+    INFO("since=" << since);
+    auto refused = ws_client::connect(
+        "127.0.0.1", s.node.port(), "/ws?since=" + since, bearer(s.bob.token));
+    CHECK_FALSE(refused.client);
+    CHECK(refused.refusal.status == 400);
+    CHECK(error_code_of(refused.refusal.body) == "invalid_request");
+  }
+}
+
+TEST_CASE("plain connections opened during traffic get each message at most "
+          "once and in order") {
+  bob_away s;
+  constexpr int message_count = 200;
+  constexpr int burst = 10;
+  constexpr int frames_per_connection = 5;
+  std::atomic<bool> sender_done{false};
+  std::string sender_failure;
+  std::thread sender([&] {
+    try {
+      for (int sent = 0; sent < message_count; sent += burst) {
+        for (int i = 0; i < burst; ++i)
+          s.alice_ws->send_text(
+              private_message(s.bob.id, "stream " + std::to_string(sent + i)));
+        for (int i = 0; i < burst; ++i)
+          expect_next(*s.alice_ws, "message_sent");
+      }
+    } catch (const std::exception& e) {
+      sender_failure = e.what();
+    }
+    sender_done = true;
+  });
+  // Each connection reads a few frames and goes. A message handed to a
+  // connection that closed before the client read it counts as delivered
+  // (?since= is for that), so not every message need be seen; but none
+  // may be seen twice, and each connection sees increasing ids.
+  int connections = 0;
+  std::set<std::int64_t> seen;
+  while (!sender_done) {
+    ++connections;
+    auto bob_ws = connect_with_header(s.node, s.bob);
+    std::int64_t previous = 0;
+    for (int i = 0; i < frames_per_connection; ++i) {
+      // The timeout only ends the last connections, once traffic stopped.
+      auto text = bob_ws->read_text(std::chrono::seconds{1});
+      if (!text) break;
+      auto frame = parse_json(*text);
+      INFO("connection " << connections << ": " << *text);
+      CHECK(type_of(frame) == "incoming_message");
+      CHECK(id_of(frame) > previous);
+      previous = id_of(frame);
+      CHECK(seen.insert(id_of(frame)).second);
+    }
+    bob_ws->close();
+  }
+  sender.join();
+  CHECK(sender_failure.empty());
+  CHECK(connections > 1);
+  MESSAGE(connections << " connections saw " << seen.size() << " of "
+                      << message_count << " messages");
+}
