@@ -1,6 +1,7 @@
 // Offline delivery: messages to a user without connections are pushed, in
 // order, when the next plain connection opens, and only once; a connection
 // opened with ?since= gets the replay instead.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -146,13 +147,24 @@ TEST_CASE("a malformed since is refused with 400 before the upgrade") {
   }
 }
 
-TEST_CASE("plain connections opened during traffic get each message at most "
-          "once and in order") {
-  bob_away s;
+namespace {
+
+/// Alice streams while Bob keeps opening plain connections that read a few
+/// frames and go; with `phone_stays`, another connection of Bob's is open
+/// all along, so that every offline push runs while live traffic reaches
+/// his user actor.
+void plain_connections_during_traffic(bool phone_stays) {
   constexpr int message_count = 200;
   constexpr int burst = 10;
   constexpr int frames_per_connection = 5;
+  bob_away s;
+  std::unique_ptr<ws_client> phone;
+  if (phone_stays) {
+    phone = connect_with_header(s.node, s.bob);
+    await_live(*phone, 0);
+  }
   std::atomic<bool> sender_done{false};
+  std::vector<std::int64_t> acked;
   std::string sender_failure;
   std::thread sender([&] {
     try {
@@ -161,17 +173,17 @@ TEST_CASE("plain connections opened during traffic get each message at most "
           s.alice_ws->send_text(
               private_message(s.bob.id, "stream " + std::to_string(sent + i)));
         for (int i = 0; i < burst; ++i)
-          expect_next(*s.alice_ws, "message_sent");
+          acked.push_back(id_of(expect_next(*s.alice_ws, "message_sent")));
       }
     } catch (const std::exception& e) {
       sender_failure = e.what();
     }
     sender_done = true;
   });
-  // Each connection reads a few frames and goes. A message handed to a
-  // connection that closed before the client read it counts as delivered
-  // (?since= is for that), so not every message need be seen; but none
-  // may be seen twice, and each connection sees increasing ids.
+  // A message handed to a connection that closed before the client read it
+  // counts as delivered (?since= is for that), so not every message need be
+  // seen; but no connection may see one twice or out of order, and without
+  // the phone no message may be pushed to two connections.
   int connections = 0;
   std::set<std::int64_t> seen;
   while (!sender_done) {
@@ -187,13 +199,32 @@ TEST_CASE("plain connections opened during traffic get each message at most "
       CHECK(type_of(frame) == "incoming_message");
       CHECK(id_of(frame) > previous);
       previous = id_of(frame);
-      CHECK(seen.insert(id_of(frame)).second);
+      auto first_time = seen.insert(id_of(frame)).second;
+      if (!phone_stays) CHECK(first_time);
     }
     bob_ws->close();
   }
   sender.join();
-  CHECK(sender_failure.empty());
+  REQUIRE_MESSAGE(sender_failure.empty(), sender_failure);
   CHECK(connections > 1);
   MESSAGE(connections << " connections saw " << seen.size() << " of "
                       << message_count << " messages");
+  if (phone) {
+    // The phone was live throughout: every message exactly once, in order.
+    std::sort(acked.begin(), acked.end());
+    for (auto id : acked)
+      expect_next(*phone, "incoming_message", id);
+  }
+}
+
+} // namespace
+
+TEST_CASE("plain connections opened during traffic get each message at most "
+          "once and in order") {
+  plain_connections_during_traffic(false);
+}
+
+TEST_CASE("plain connections opened during traffic while another connection "
+          "stays open get no message twice") {
+  plain_connections_during_traffic(true);
 }
