@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,6 +15,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/integration/chat_frames.hpp"
+#include "tests/integration/resume_log.hpp"
 #include "tests/integration/running_node.hpp"
 #include "tests/support/accounts.hpp"
 #include "tests/support/json_body.hpp"
@@ -227,4 +230,87 @@ TEST_CASE("plain connections opened during traffic get each message at most "
 TEST_CASE("plain connections opened during traffic while another connection "
           "stays open get no message twice") {
   plain_connections_during_traffic(true);
+}
+
+namespace {
+
+/// One of Bob's devices that keeps opening plain connections, reading a
+/// few frames on each and going: the message ids each connection got.
+struct reconnecting_device {
+  std::vector<std::vector<std::int64_t>> connections;
+  std::string failure;
+
+  void run(const running_node& node, const logged_in_user& bob,
+           const std::atomic<bool>& stream_done) {
+    constexpr int frames_per_connection = 10;
+    try {
+      while (!stream_done) {
+        auto ws = connect_with_header(node, bob);
+        connections.emplace_back();
+        for (int i = 0; i < frames_per_connection; ++i) {
+          // The timeout only ends the last connections, once traffic ends.
+          auto text = ws->read_text(std::chrono::seconds{1});
+          if (!text) break;
+          connections.back().push_back(id_of(parse_json(*text)));
+        }
+        ws->close();
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+};
+
+} // namespace
+
+TEST_CASE("offline pushes racing live traffic never hand a connection the "
+          "same message twice") {
+  // As in the sync storm (resume_under_traffic_test.cpp): one scheduler
+  // thread and large bursts keep routes in flight while each new plain
+  // connection claims what is undelivered; the phone keeps the user actor
+  // alive, so those routes do reach it, possibly after the claim.
+  constexpr int device_count = 4;
+  constexpr int messages = 1000;
+  constexpr int burst = 100;
+  running_node node{{"--actor-threads", "1"}};
+  auto alice = register_and_login(node.port(), "alice", "password-of-alice");
+  auto bob = register_and_login(node.port(), "bob", "password-of-bob");
+  auto phone = connect_with_header(node, bob);
+  await_live(*phone, 0);
+  std::atomic<bool> stream_done{false};
+  std::vector<std::int64_t> acked;
+  std::string sender_failure;
+  std::thread sender([&] {
+    try {
+      acked =
+          stream_messages(node, alice, bob.id, messages, burst, stream_done);
+    } catch (const std::exception& e) {
+      sender_failure = e.what();
+    }
+  });
+  std::vector<reconnecting_device> devices(device_count);
+  std::vector<std::thread> threads;
+  for (auto& device : devices)
+    threads.emplace_back([&] { device.run(node, bob, stream_done); });
+  for (auto& thread : threads)
+    thread.join();
+  sender.join();
+  REQUIRE_MESSAGE(sender_failure.empty(), sender_failure);
+  std::size_t connections = 0;
+  for (const auto& device : devices) {
+    CHECK_MESSAGE(device.failure.empty(), device.failure);
+    for (const auto& ids : device.connections) {
+      ++connections;
+      std::ostringstream got;
+      for (auto id : ids)
+        got << id << ' ';
+      INFO("a connection got " << got.str());
+      CHECK(std::adjacent_find(ids.begin(), ids.end(),
+                               std::greater_equal<>{}) == ids.end());
+    }
+  }
+  MESSAGE(connections << " plain connections");
+  std::sort(acked.begin(), acked.end());
+  for (auto id : acked)
+    expect_next(*phone, "incoming_message", id);
 }
