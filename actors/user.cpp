@@ -51,17 +51,44 @@ void mark_delivered(self_pointer self, std::vector<message_id> ids) {
     self->send(self->state.writer, delivered_atom::value, std::move(ids));
 }
 
-/// Ends a catch-up: releases held frames that `covered` does not reject.
-template <class Covered>
-void go_live(self_pointer self, attached_session& entry, Covered covered) {
+/// Ends a replay that covered every id up to `last`: held frames above it
+/// go out; live routes at or below it that arrive later are dropped, since
+/// a route can arrive after the replay that already contained its message
+/// (it travels writer → registry → user, the replay reader → user).
+void finish_replay(self_pointer self, attached_session& entry,
+                   message_id last) {
   std::vector<message_id> delivered;
   for (auto& [msg, frame] : entry.held) {
-    if (covered(msg)) continue;
+    if (msg.id <= last) continue;
     self->send(entry.handle, deliver_atom::value, frame);
     if (is_incoming(self, msg)) delivered.push_back(msg.id);
   }
   entry.held.clear();
-  entry.claimed.clear();
+  entry.sent_through = last;
+  entry.live = true;
+  mark_delivered(self, std::move(delivered));
+}
+
+/// Ends an offline push: the claimed messages and the live traffic held
+/// meanwhile go out merged in id order, each once (another session may
+/// have claimed older messages whose routes were held here).
+void finish_push(self_pointer self, attached_session& entry) {
+  auto& out = entry.claimed;
+  for (auto& held : entry.held)
+    out.push_back(std::move(held.first));
+  entry.held.clear();
+  std::sort(out.begin(), out.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
+  std::vector<message_id> delivered;
+  message_id previous = 0;
+  for (auto& msg : out) {
+    if (msg.id == previous) continue; // claimed here and held as a route
+    previous = msg.id;
+    self->send(entry.handle, deliver_atom::value, encode_for_user(self, msg));
+    if (is_incoming(self, msg)) delivered.push_back(msg.id);
+  }
+  entry.sent_through = std::max(entry.sent_through, previous);
+  out.clear();
   entry.live = true;
   mark_delivered(self, std::move(delivered));
 }
@@ -97,8 +124,7 @@ void replay_page(self_pointer self, session_actor session,
             }
             self->send(session, deliver_atom::value,
                        make_shared_frame(json::encode_sync_complete(last)));
-            go_live(self, *entry,
-                    [last](const chat_message& msg) { return msg.id <= last; });
+            finish_replay(self, *entry, last);
           },
           [=](caf::error& err) { abandon(self, session, err); });
 }
@@ -111,20 +137,16 @@ void push_page(self_pointer self, session_actor session,
           [=](std::vector<chat_message>& page) {
             auto* entry = find_session(self, session.address());
             if (entry == nullptr || entry->catch_up != generation) return;
-            for (auto& msg : page) {
-              self->send(session, deliver_atom::value,
-                         encode_for_user(self, msg));
-              entry->claimed.insert(msg.id);
-            }
+            auto full = page.size() >= catch_up_page_rows;
+            auto& claimed = entry->claimed;
+            claimed.insert(claimed.end(), std::make_move_iterator(page.begin()),
+                           std::make_move_iterator(page.end()));
             // A full page may mean more; claimed rows never come back, so the
             // next claim continues where this one ended.
-            if (page.size() >= catch_up_page_rows) {
+            if (full)
               push_page(self, session, generation);
-              return;
-            }
-            go_live(self, *entry, [entry](const chat_message& msg) {
-              return entry->claimed.count(msg.id) > 0;
-            });
+            else
+              finish_push(self, *entry);
           },
           [=](caf::error& err) { abandon(self, session, err); });
 }
@@ -159,6 +181,8 @@ void route(self_pointer self, const chat_message& msg,
       continue; // the sender's own connection gets message_sent instead
     if (!frame.text) frame = encode_for_user(self, msg);
     if (entry.live) {
+      if (msg.id <= entry.sent_through)
+        continue; // its catch-up already handed this message over
       self->send(entry.handle, deliver_atom::value, frame);
       handed_over = true;
     } else {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,8 +19,11 @@ struct attached_session {
   /// Live frames that arrived during catch-up: (message id, is incoming,
   /// frame).
   std::vector<std::pair<chat_message, shared_frame>> held;
-  /// Offline push only: ids claimed for this session (held copies drop).
-  std::set<message_id> claimed;
+  /// Offline push only: the messages claimed so far, sent when it ends.
+  std::vector<chat_message> claimed;
+  /// The highest id a catch-up handed over: live routes at or below it
+  /// arrive late (they were overtaken by the catch-up) and are dropped.
+  message_id sent_through = 0;
 };
 
 /// State of a user actor.
