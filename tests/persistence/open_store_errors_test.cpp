@@ -11,7 +11,7 @@
 
 namespace parley::persistence {
 
-using testing::temporary_directory;
+using testing::temp_dir;
 
 namespace {
 
@@ -42,7 +42,7 @@ TEST_CASE("an unreachable server is unavailable and keeps its password") {
 }
 
 TEST_CASE("a missing socket directory is unavailable") {
-  temporary_directory dir;
+  temp_dir dir;
   auto error = failure_of("postgresql:///db?host=" + dir.path() + "/none");
   CHECK(code_of(error) == error_code::unavailable);
   CHECK(message_of(error).find("cannot connect to " + dir.path() + "/none") !=
@@ -50,7 +50,7 @@ TEST_CASE("a missing socket directory is unavailable") {
 }
 
 TEST_CASE("an SQLite path below a file is unavailable") {
-  temporary_directory dir;
+  temp_dir dir;
   std::ofstream{dir.path() + "/file"} << "not a directory";
   auto error = failure_of("sqlite:" + dir.path() + "/file/sub/parley.db");
   CHECK(code_of(error) == error_code::unavailable);
@@ -58,7 +58,7 @@ TEST_CASE("an SQLite path below a file is unavailable") {
 }
 
 TEST_CASE("an SQLite path that is a directory is unavailable") {
-  temporary_directory dir;
+  temp_dir dir;
   auto error = failure_of("sqlite:" + dir.path());
   CHECK(code_of(error) == error_code::unavailable);
   CHECK(message_of(error).find("cannot connect to sqlite:" + dir.path()) !=
@@ -66,7 +66,7 @@ TEST_CASE("an SQLite path that is a directory is unavailable") {
 }
 
 TEST_CASE("an SQLite file is created with its missing directories") {
-  temporary_directory dir;
+  temp_dir dir;
   auto path = dir.path() + "/a b/c=d/parley.db";
   auto opened = open_store("sqlite:" + path);
   REQUIRE_MESSAGE(opened.engaged(), message_of(opened.error()));
@@ -74,7 +74,7 @@ TEST_CASE("an SQLite file is created with its missing directories") {
 }
 
 TEST_CASE("a relative SQLite path is relative to the working directory") {
-  temporary_directory dir;
+  temp_dir dir;
   auto previous = std::filesystem::current_path();
   std::filesystem::current_path(dir.path());
   auto opened = open_store("sqlite:var/parley.db");

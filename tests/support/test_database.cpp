@@ -68,21 +68,6 @@ std::string test_backend() {
                            backend + "'");
 }
 
-temporary_directory::temporary_directory() {
-  auto pattern =
-      (std::filesystem::temp_directory_path() / "parley-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr)
-    throw std::runtime_error(std::string{"cannot create a temporary "
-                                         "directory: "} +
-                             std::strerror(errno));
-  path_ = pattern;
-}
-
-temporary_directory::~temporary_directory() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 test_database::test_database() {
   if (test_backend() == "sqlite") {
     directory_.emplace();

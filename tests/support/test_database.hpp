@@ -6,30 +6,14 @@
 #include <optional>
 #include <string>
 
+#include "tests/support/temp_dir.hpp"
+
 struct pg_conn;
 
 namespace parley::testing {
 
 /// The backend under test: "sqlite" (the default) or "postgresql".
 std::string test_backend();
-
-/// A fresh directory under the system's temporary directory, removed with
-/// everything in it at destruction.
-class temporary_directory {
-public:
-  /// Creates the directory; throws std::runtime_error when that fails.
-  temporary_directory();
-  ~temporary_directory();
-
-  temporary_directory(const temporary_directory&) = delete;
-  temporary_directory& operator=(const temporary_directory&) = delete;
-
-  /// The absolute path of the directory.
-  const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
 
 /// Owns one throwaway database for its lifetime. Throws std::runtime_error
 /// with a clear message when it cannot be made, including when
@@ -54,7 +38,7 @@ public:
 
 private:
   std::string url_;
-  std::optional<temporary_directory> directory_; ///< sqlite only
+  std::optional<temp_dir> directory_; ///< sqlite only
   std::string name_;          ///< postgresql: the database name
   pg_conn* server_ = nullptr; ///< postgresql: the admin connection
 };
