@@ -19,16 +19,19 @@ runs_file=     # one JSON record per tool run
 repeat_count=1
 sqlite_file=   # set while a run drives the SQLite node: rows are counted here
 
-# Sizes. conns uses fewer users than connections (several devices per user)
-# because every user costs a sign-up and a login: two argon2id hashes on
-# Parley (~25 users/s here), two bcrypt hashes on the seed design.
+# Sizes. Every user costs a sign-up and a login: two argon2id hashes on
+# Parley, two bcrypt hashes on the seed design, 7-25 users/s on two shared
+# cores. So conns uses the traffic users (975 of them) with 20 connections
+# each (devices) rather than 19,500 users, and each server+database makes
+# its 1,000 users once per run. Open loops get a long drain so that a server
+# that falls behind shows it as latency rather than as loss.
 set_scenario_sizes() {
   if [[ $1 == true ]]; then
-    conns_users=200 conns_per_user=10 hold_s=2
+    conns_users=100 conns_per_user=20 hold_s=2
     traffic_users=200 warmup_s=1 window_s=3 drain_s=5 rate_drain_s=10
   else
-    conns_users=3900 conns_per_user=5 hold_s=5
-    traffic_users=1000 warmup_s=2 window_s=10 drain_s=10 rate_drain_s=30
+    conns_users=975 conns_per_user=20 hold_s=5
+    traffic_users=1000 warmup_s=2 window_s=10 drain_s=10 rate_drain_s=60
   fi
   inflight=10
 }
