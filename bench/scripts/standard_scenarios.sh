@@ -28,7 +28,7 @@ sqlite_file=   # set while a run drives the SQLite node: rows are counted here
 set_scenario_sizes() {
   if [[ $1 == true ]]; then
     conns_users=100 conns_per_user=20 hold_s=2
-    traffic_users=100 warmup_s=1 window_s=3 drain_s=5 rate_drain_s=10
+    traffic_users=100 warmup_s=1 window_s=3 drain_s=5 rate_drain_s=30
   else
     conns_users=975 conns_per_user=20 hold_s=5
     traffic_users=1000 warmup_s=2 window_s=10 drain_s=10 rate_drain_s=60
