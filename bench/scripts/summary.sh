@@ -93,16 +93,17 @@ for scenario in rates:
          median("parley-pg", scenario, "throughput_msgs_per_s"),
          median("seed-pg", scenario, "throughput_msgs_per_s")),
     ]
+have_baseline = meta["baseline"]
 parley_servers, seed_servers = ("parley-pg", "parley-sqlite"), ("seed-pg",)
 for key, label in (("lost", "lost"), ("duplicated", "duplicated"),
                    ("out_of_order", "reordered"),
                    ("rows_missing", "rows missing")):
     table.append((f"{label}, all runs", "count", "-",
-                  failures(parley_servers, key), failures(seed_servers, key)))
+                  failures(parley_servers, key),
+                  failures(seed_servers, key) if have_baseline else None))
 table.append(("runs not clean (exit != 0)", "runs", "-",
-              unclean(parley_servers), unclean(seed_servers)))
-
-have_baseline = meta["baseline"]
+              unclean(parley_servers),
+              unclean(seed_servers) if have_baseline else None))
 
 
 def ratio(better, parley, base):
