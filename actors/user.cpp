@@ -4,10 +4,14 @@
 // replay after ?since= / sync, or the offline push of a plain connection).
 // While catching up, live frames for it are held. When catch-up ends, the
 // held frames that catch-up already covered are dropped and the rest are
-// released in arrival order: no gap, no duplicate (ARCHITECTURE.md, 3).
+// released in id order: no gap, no duplicate (ARCHITECTURE.md, 3).
 // This works because the writer commits in id order and routes only after
 // commit: anything committed before a catch-up query started is in its
 // answer, anything committed later reaches this actor after holding began.
+// A route may also arrive after the catch-up answer that already contained
+// its message (the answer takes a shorter path); routes arrive in id order,
+// so each session drops live routes at or below the last id its catch-up
+// handed over (sent_through).
 #include "actors/user.hpp"
 
 #include <algorithm>

@@ -16,8 +16,7 @@ struct attached_session {
   session_actor handle;
   bool live = false;          ///< false during replay or offline push
   std::uint64_t catch_up = 0; ///< generation; stale replies are ignored
-  /// Live frames that arrived during catch-up: (message id, is incoming,
-  /// frame).
+  /// Live routes that arrived during catch-up, with their encoded frame.
   std::vector<std::pair<chat_message, shared_frame>> held;
   /// Offline push only: the messages claimed so far, sent when it ends.
   std::vector<chat_message> claimed;
