@@ -183,4 +183,16 @@ std::uint32_t next_recipient(run_context& ctx, std::uint32_t sender) {
   return ctx.picker.pick(sender, users);
 }
 
+bool prepare_traffic(run_context& ctx) {
+  auto& r = ctx.result;
+  r.rss_before_kib = server_rss_kib(ctx.options);
+  if (!open_connections(ctx)) {
+    r.setup_error = "not every connection opened: " + r.first_open_error;
+    return false;
+  }
+  r.rss_after_kib = server_rss_kib(ctx.options);
+  count_rows_before(ctx);
+  return true;
+}
+
 } // namespace parley::bench

@@ -22,6 +22,11 @@ struct resource_mark {
 /// of the result; true when all opened.
 bool open_connections(run_context& ctx);
 
+/// The set-up before traffic: RSS before and after opening every
+/// connection, then the row count; false (with setup_error set) when not
+/// every connection opened.
+bool prepare_traffic(run_context& ctx);
+
 /// Reads the counters of --server-pid, --db-pid and this process.
 resource_mark mark_resources(const bench_options& options);
 

@@ -16,13 +16,7 @@ namespace parley::bench {
 void run_rate(run_context& ctx) {
   auto& o = ctx.options;
   auto& r = ctx.result;
-  r.rss_before_kib = server_rss_kib(o);
-  if (!open_connections(ctx)) {
-    r.setup_error = "not every connection opened: " + r.first_open_error;
-    return;
-  }
-  r.rss_after_kib = server_rss_kib(o);
-  count_rows_before(ctx);
+  if (!prepare_traffic(ctx)) return;
 
   auto warmup_ns = seconds_to_ns(o.warmup_s);
   auto window_ns = seconds_to_ns(o.window_s);

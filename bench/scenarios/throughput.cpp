@@ -12,13 +12,7 @@ namespace parley::bench {
 void run_throughput(run_context& ctx) {
   auto& o = ctx.options;
   auto& r = ctx.result;
-  r.rss_before_kib = server_rss_kib(o);
-  if (!open_connections(ctx)) {
-    r.setup_error = "not every connection opened: " + r.first_open_error;
-    return;
-  }
-  r.rss_after_kib = server_rss_kib(o);
-  count_rows_before(ctx);
+  if (!prepare_traffic(ctx)) return;
 
   bool sending = true;
   auto send_next = [&ctx](std::uint32_t sender) {

@@ -44,14 +44,8 @@ std::string repeat(const std::string& unit, std::size_t times) {
 /// arrives byte for byte.
 void check_delivered(chat_pair& chat, const std::string& content) {
   INFO("content bytes: " << content.size());
-  chat.alice_ws->send_text(message_frame(chat.bob.id, content));
-  auto ack = chat.alice_ws->read_json(expected_frame_timeout);
-  REQUIRE(ack);
-  CHECK(string_member(*ack, "type") == "message_sent");
-  auto incoming = chat.bob_ws->read_json(expected_frame_timeout);
-  REQUIRE(incoming);
-  CHECK(string_member(*incoming, "type") == "incoming_message");
-  CHECK(string_member(*incoming, "content") == content);
+  check_delivered(*chat.alice_ws, *chat.bob_ws,
+                  message_frame(chat.bob.id, content), content);
 }
 
 const std::string euro = "\xE2\x82\xAC";         // U+20AC, 3 bytes
@@ -256,13 +250,8 @@ TEST_CASE("a resend of a client_msg_id first used in a bad frame is stored") {
   check_error_reply(*chat.alice_ws,
                     message_frame(chat.bob.id, std::string(4097, 'a'), "k-2"),
                     "content_too_large", "k-2");
-  chat.alice_ws->send_text(message_frame(chat.bob.id, "fixed", "k-2"));
-  auto ack = chat.alice_ws->read_json(expected_frame_timeout);
-  REQUIRE(ack);
-  CHECK(string_member(*ack, "type") == "message_sent");
-  auto incoming = chat.bob_ws->read_json(expected_frame_timeout);
-  REQUIRE(incoming);
-  CHECK(string_member(*incoming, "content") == "fixed");
+  check_delivered(*chat.alice_ws, *chat.bob_ws,
+                  message_frame(chat.bob.id, "fixed", "k-2"), "fixed");
 }
 
 TEST_CASE("a sync frame without a non-negative integer after_id gets "

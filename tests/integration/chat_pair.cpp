@@ -42,6 +42,18 @@ std::unique_ptr<ws_client> chat_pair::connect(const logged_in_user& user,
                          bearer(user.token));
 }
 
+void check_delivered(ws_client& from, ws_client& to, const std::string& frame,
+                     const std::string& content) {
+  from.send_text(frame);
+  auto ack = from.read_json(expected_frame_timeout);
+  REQUIRE(ack);
+  CHECK(string_member(*ack, "type") == "message_sent");
+  auto incoming = to.read_json(expected_frame_timeout);
+  REQUIRE(incoming);
+  CHECK(string_member(*incoming, "type") == "incoming_message");
+  CHECK(string_member(*incoming, "content") == content);
+}
+
 void chat_pair::check_only_markers_stored(ws_client& sender) {
   auto marker = "marker " + std::to_string(++markers_sent);
   sender.send_text(message_frame(bob.id, marker, marker));

@@ -49,6 +49,11 @@ void check_error_reply(ws_client& client, const std::string& frame,
                        const std::string& code,
                        const std::string& client_msg_id = {});
 
+/// Sends `frame` on `from` and checks, with doctest, that `from` gets
+/// message_sent and `to` an incoming_message carrying `content`.
+void check_delivered(ws_client& from, ws_client& to, const std::string& frame,
+                     const std::string& content);
+
 /// `text` as a JSON string literal (quotes included), escaped by RapidJSON.
 std::string json_string(std::string_view text);
 

@@ -137,23 +137,13 @@ TEST_CASE("a frame far over 64 KiB gets a 1009 close") {
 TEST_CASE("with --max-frame-bytes 1024 a 2 KiB frame gets a 1009 close and "
           "a 1024-byte frame is read") {
   chat_pair chat{{"--max-frame-bytes", "1024"}};
-  chat.alice_ws->send_text(padded_message(chat.bob.id, 1024));
-  auto ack = chat.alice_ws->read_json(expected_frame_timeout);
-  REQUIRE(ack);
-  CHECK(string_member(*ack, "type") == "message_sent");
-  auto incoming = chat.bob_ws->read_json(expected_frame_timeout);
-  REQUIRE(incoming);
-  CHECK(string_member(*incoming, "content") == "padded");
+  check_delivered(*chat.alice_ws, *chat.bob_ws,
+                  padded_message(chat.bob.id, 1024), "padded");
   CHECK(close_after(chat, padded_message(chat.bob.id, 2048)) == 1009);
   CHECK(close_after(chat, padded_message(chat.bob.id, 1025)) == 1009);
   // alice's and bob's other connections are untouched.
-  chat.bob_ws->send_text(message_frame(chat.alice.id, "after"));
-  auto bob_ack = chat.bob_ws->read_json(expected_frame_timeout);
-  REQUIRE(bob_ack);
-  CHECK(string_member(*bob_ack, "type") == "message_sent");
-  auto alice_incoming = chat.alice_ws->read_json(expected_frame_timeout);
-  REQUIRE(alice_incoming);
-  CHECK(string_member(*alice_incoming, "content") == "after");
+  check_delivered(*chat.bob_ws, *chat.alice_ws,
+                  message_frame(chat.alice.id, "after"), "after");
 }
 
 TEST_CASE("deeply nested JSON inside the frame limit gets an error and "
