@@ -50,9 +50,12 @@ shared_frame encode_for_user(self_pointer self, const chat_message& msg) {
                                : json::encode_outgoing_message(msg));
 }
 
-void mark_delivered(self_pointer self, std::vector<message_id> ids) {
-  if (!ids.empty())
-    self->send(self->state.writer, delivered_atom::value, std::move(ids));
+/// Deliveries to this user happen in id order (ARCHITECTURE.md, 3), so the
+/// highest id handed over says what was delivered; 0 means nothing was.
+void mark_delivered(self_pointer self, message_id through) {
+  if (through > 0)
+    self->send(self->state.writer, delivered_atom::value, self->state.id,
+               through);
 }
 
 /// Ends a replay that covered every id up to `last`: held frames above it
@@ -61,16 +64,16 @@ void mark_delivered(self_pointer self, std::vector<message_id> ids) {
 /// (it travels writer → registry → user, the replay reader → user).
 void finish_replay(self_pointer self, attached_session& entry,
                    message_id last) {
-  std::vector<message_id> delivered;
+  message_id delivered = 0;
   for (auto& [msg, frame] : entry.held) {
     if (msg.id <= last) continue;
     self->send(entry.handle, deliver_atom::value, frame);
-    if (is_incoming(self, msg)) delivered.push_back(msg.id);
+    if (is_incoming(self, msg)) delivered = msg.id;
   }
   entry.held.clear();
   entry.sent_through = last;
   entry.live = true;
-  mark_delivered(self, std::move(delivered));
+  mark_delivered(self, delivered);
 }
 
 /// Ends an offline push: the claimed messages and the live traffic held
@@ -83,18 +86,18 @@ void finish_push(self_pointer self, attached_session& entry) {
   entry.held.clear();
   std::sort(out.begin(), out.end(),
             [](const auto& x, const auto& y) { return x.id < y.id; });
-  std::vector<message_id> delivered;
+  message_id delivered = 0;
   message_id previous = 0;
   for (auto& msg : out) {
     if (msg.id == previous) continue; // claimed here and held as a route
     previous = msg.id;
     self->send(entry.handle, deliver_atom::value, encode_for_user(self, msg));
-    if (is_incoming(self, msg)) delivered.push_back(msg.id);
+    if (is_incoming(self, msg)) delivered = msg.id;
   }
   entry.sent_through = std::max(entry.sent_through, previous);
   out.clear();
   entry.live = true;
-  mark_delivered(self, std::move(delivered));
+  mark_delivered(self, delivered);
 }
 
 /// The catch-up query failed: the session cannot be brought up to date, so
@@ -114,13 +117,13 @@ void replay_page(self_pointer self, session_actor session,
             auto* entry = find_session(self, session.address());
             if (entry == nullptr || entry->catch_up != generation)
               return; // session gone or a newer sync superseded this one
-            std::vector<message_id> delivered;
+            message_id delivered = 0;
             for (auto& msg : page) {
               self->send(session, deliver_atom::value,
                          encode_for_user(self, msg));
-              if (is_incoming(self, msg)) delivered.push_back(msg.id);
+              if (is_incoming(self, msg)) delivered = msg.id;
             }
-            mark_delivered(self, std::move(delivered));
+            mark_delivered(self, delivered);
             auto last = page.empty() ? after : page.back().id;
             if (page.size() == catch_up_page_rows) {
               replay_page(self, session, generation, last);
@@ -193,7 +196,7 @@ void route(self_pointer self, const chat_message& msg,
       entry.held.emplace_back(msg, frame);
     }
   }
-  if (incoming && handed_over) mark_delivered(self, {msg.id});
+  if (incoming && handed_over) mark_delivered(self, msg.id);
 }
 
 void detach(self_pointer self, const caf::actor_addr& who) {

@@ -27,16 +27,10 @@ constexpr const char* insert_message =
     "VALUES (:sender, :receiver, :content, :client_msg_id, :sent_at_ms) "
     "ON CONFLICT DO NOTHING RETURNING id";
 
-// One statement, so the claim is atomic: a concurrent claimer on PostgreSQL
-// re-checks `NOT delivered` after waiting for the row lock and skips rows
-// that were claimed meanwhile. RETURNING has no order; callers sort.
-constexpr const char* claim_messages =
-    "UPDATE messages SET delivered = TRUE WHERE id IN ("
-    "SELECT id FROM messages WHERE receiver_id = :receiver AND NOT delivered "
-    "ORDER BY id LIMIT :limit) AND NOT delivered "
-    "RETURNING id, sender_id, "
-    "(SELECT username FROM users WHERE users.id = messages.sender_id), "
-    "receiver_id, content, client_msg_id, sent_at_ms";
+// A claim reads above the recipient's watermark; the caller then raises it.
+constexpr const char* claimable_messages =
+    " WHERE m.receiver_id = :receiver AND m.id > :through"
+    " ORDER BY m.id LIMIT :limit";
 
 // Messages matching either of two predicates, paged by id in `order`. Each
 // side is ordered and limited on its own so that it reads its index from one
@@ -175,6 +169,7 @@ soci_store::create_user(const std::string& username,
     if (!sql_.got_data())
       return make_error(error_code::username_taken,
                         "username '" + username + "' is already taken");
+    known_users_.insert(id);
     return user_record{id, username, to_string(presence::offline)};
   });
 }
@@ -216,8 +211,8 @@ soci_store::insert_messages(const std::vector<chat_message>& batch) {
   return commit(write_batch{batch, {}, {}});
 }
 
-caf::error soci_store::mark_delivered(const std::vector<message_id>& ids) {
-  auto done = commit(write_batch{{}, ids, {}});
+caf::error soci_store::mark_delivered(const std::vector<delivery_mark>& marks) {
+  auto done = commit(write_batch{{}, marks, {}});
   return done ? caf::error{} : std::move(done.error());
 }
 
@@ -251,27 +246,33 @@ void soci_store::update_presence(const std::vector<presence_change>& changes) {
   }
 }
 
-void soci_store::update_delivered(const std::vector<message_id>& ids) {
-  for_each_id_list(ids, [&](const std::string& list) {
-    sql_ << "UPDATE messages SET delivered = TRUE WHERE " + in_id_list("id"),
-        soci::use(list, "ids");
-  });
+void soci_store::update_delivered(const std::vector<delivery_mark>& marks) {
+  if (marks.empty()) return;
+  delivery_mark mark;
+  soci::statement update =
+      (sql_.prepare << "UPDATE users SET delivered_through = :through "
+                       "WHERE id = :user AND delivered_through < :above",
+       soci::use(mark.through, "through"), soci::use(mark.user, "user"),
+       soci::use(mark.through, "above"));
+  for (const auto& each : marks) {
+    mark = each;
+    update.execute(true);
+  }
 }
 
 std::vector<std::size_t>
 soci_store::check_rows(const std::vector<chat_message>& batch,
                        std::vector<insert_outcome>& outcomes) {
-  // Users are never deleted, so what this finds holds until commit; a row
-  // naming an unknown user is refused here instead of failing the batch on
-  // the foreign key.
+  // Users are never deleted, so what this finds holds until commit, and a
+  // user once found stays valid: only ids not seen before are looked up,
+  // which under steady traffic is none. A row naming an unknown user is
+  // refused here instead of failing the batch on the foreign key.
   std::vector<std::int64_t> ids;
-  for (const auto& message : batch) {
-    ids.push_back(message.sender_id);
-    ids.push_back(message.recipient_id);
-  }
+  for (const auto& message : batch)
+    for (auto id : {message.sender_id, message.recipient_id})
+      if (known_users_.count(id) == 0) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::unordered_set<user_id> known;
   for_each_id_list(ids, [&](const std::string& list) {
     user_id id = 0;
     soci::statement select =
@@ -279,8 +280,9 @@ soci_store::check_rows(const std::vector<chat_message>& batch,
          soci::use(list, "ids"), soci::into(id));
     select.execute();
     while (select.fetch())
-      known.insert(id);
+      known_users_.insert(id);
   });
+  const auto& known = known_users_;
   std::vector<std::size_t> accepted;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& message = batch[i];
@@ -351,9 +353,11 @@ caf::expected<std::vector<user_id>> soci_store::recipients_with_undelivered() {
   return guarded("find undelivered recipients", [&]() -> result_type {
     std::vector<user_id> result;
     user_id id = 0;
+    // One probe of messages_to_receiver per user.
     soci::statement select =
-        (sql_.prepare << "SELECT DISTINCT receiver_id FROM messages "
-                         "WHERE NOT delivered",
+        (sql_.prepare << "SELECT u.id FROM users u WHERE EXISTS ("
+                         "SELECT 1 FROM messages m WHERE m.receiver_id = u.id "
+                         "AND m.id > u.delivered_through)",
          soci::into(id));
     select.execute();
     while (select.fetch())
@@ -366,9 +370,20 @@ caf::expected<std::vector<chat_message>>
 soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
   using result_type = caf::expected<std::vector<chat_message>>;
   return guarded("claim undelivered messages", [&]() -> result_type {
-    auto result = fetch_messages(claim_messages, recipient, sql_limit(limit));
-    std::sort(result.begin(), result.end(),
-              [](const auto& x, const auto& y) { return x.id < y.id; });
+    soci::transaction transaction{sql_};
+    // The watermark row is locked (where the backend can), so a concurrent
+    // claim of the same user waits and then reads past what this one took.
+    message_id through = 0;
+    sql_ << "SELECT delivered_through FROM users WHERE id = :id" +
+                lock_for_update(),
+        soci::use(recipient), soci::into(through);
+    if (!sql_.got_data()) return std::vector<chat_message>{};
+    auto result =
+        fetch_messages(std::string{select_messages} + claimable_messages,
+                       recipient, through, sql_limit(limit));
+    if (!result.empty())
+      update_delivered({delivery_mark{recipient, result.back().id}});
+    transaction.commit();
     return result;
   });
 }

@@ -7,6 +7,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <soci/soci.h>
@@ -32,7 +33,7 @@ public:
   insert_messages(const std::vector<chat_message>& batch) override;
   caf::expected<std::vector<insert_outcome>>
   commit(const write_batch& batch) override;
-  caf::error mark_delivered(const std::vector<message_id>& ids) override;
+  caf::error mark_delivered(const std::vector<delivery_mark>& marks) override;
   caf::expected<std::vector<chat_message>>
   claim_undelivered(user_id recipient, std::size_t limit) override;
   caf::expected<std::vector<user_id>> recipients_with_undelivered() override;
@@ -65,6 +66,13 @@ protected:
   /// The stored row a duplicate (sender, client_msg_id) refers to.
   chat_message find_original(user_id sender, const std::string& client_msg_id);
 
+  /// Raises watermarks inside the open transaction. This default runs one
+  /// prepared UPDATE per mark; a backend may override it with one statement.
+  virtual void update_delivered(const std::vector<delivery_mark>& marks);
+
+  /// " FOR UPDATE" where the backend locks rows it reads, else empty.
+  virtual std::string lock_for_update() const { return {}; }
+
   /// A condition "column IN <set>" where the set is the JSON array of
   /// integers bound to `:ids`, so id lists travel as bound parameters.
   virtual std::string in_id_list(const std::string& column) const = 0;
@@ -81,7 +89,6 @@ private:
 
   /// The parts of a write batch, inside an open transaction.
   void update_presence(const std::vector<presence_change>& changes);
-  void update_delivered(const std::vector<message_id>& ids);
 
   std::vector<std::size_t> check_rows(const std::vector<chat_message>& batch,
                                       std::vector<insert_outcome>& outcomes);
@@ -93,6 +100,8 @@ private:
   soci::session sql_;
   std::string target_;
   bool reconnect_needed_ = false;
+  /// Users seen to exist; never stale, since users are never deleted.
+  std::unordered_set<user_id> known_users_;
 };
 
 /// The unavailable error for a failed connection attempt to `target`.

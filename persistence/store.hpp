@@ -27,6 +27,15 @@ struct insert_outcome {
   bool duplicate = false; ///< (sender, client_msg_id) was already stored
 };
 
+/// A recipient's delivery watermark: every message to `user` with an id up
+/// to `through` has been handed to one of the user's connections (or the
+/// user resumed past it with a cursor). Deliveries to one user happen in id
+/// order, so one number per user replaces a flag on every message row.
+struct delivery_mark {
+  user_id user = 0;
+  message_id through = 0;
+};
+
 /// A user's presence change, applied in batches.
 struct presence_change {
   user_id user = 0;
@@ -38,7 +47,7 @@ struct presence_change {
 /// (one fsync) per message, not three.
 struct write_batch {
   std::vector<chat_message> messages;
-  std::vector<message_id> delivered;
+  std::vector<delivery_mark> delivered;
   std::vector<presence_change> presence;
 };
 
@@ -79,16 +88,18 @@ public:
   virtual caf::expected<std::vector<insert_outcome>>
   commit(const write_batch& batch) = 0;
 
-  /// Marks messages as delivered (handed to one recipient connection).
-  virtual caf::error mark_delivered(const std::vector<message_id>& ids) = 0;
+  /// Raises delivery watermarks; a mark below the stored one, or for an
+  /// unknown user, changes nothing. Several marks of one user: the highest.
+  virtual caf::error
+  mark_delivered(const std::vector<delivery_mark>& marks) = 0;
 
-  /// Returns up to `limit` undelivered messages to `recipient` in id order
-  /// and marks them delivered in the same transaction.
+  /// Returns up to `limit` messages to `recipient` above its watermark, in
+  /// id order, and raises the watermark past them in the same transaction.
   virtual caf::expected<std::vector<chat_message>>
   claim_undelivered(user_id recipient, std::size_t limit) = 0;
 
-  /// The users that have at least one undelivered message, so that the
-  /// writer can answer most claims without a query.
+  /// The users that have at least one message above their watermark, so that
+  /// the writer can answer most claims without a query.
   virtual caf::expected<std::vector<user_id>> recipients_with_undelivered() = 0;
 
   /// Messages to or from `user` with id > `after`, in id order, at most

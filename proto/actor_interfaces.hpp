@@ -62,8 +62,8 @@ using writer_actor = caf::typed_actor<
     caf::replies_to<create_atom, std::string, std::string>::with<user_record>,
     // user → writer: take the undelivered messages of a user (offline push).
     caf::replies_to<claim_atom, user_id>::with<std::vector<chat_message>>,
-    // user → writer: these messages reached a recipient connection.
-    caf::reacts_to<delivered_atom, std::vector<message_id>>,
+    // user → writer: the user was handed every message up to this id.
+    caf::reacts_to<delivered_atom, user_id, message_id>,
     // registry → writer: presence transition (true = online).
     caf::reacts_to<presence_atom, user_id, bool>,
     // main → writer: the registry that hears of every committed message.

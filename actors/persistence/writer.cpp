@@ -44,18 +44,6 @@ void schedule_flush(self_pointer self) {
   }
 }
 
-/// Recipients are checked before a message joins a batch, so that one bad
-/// row cannot fail its neighbours.
-caf::error check_recipient(self_pointer self, user_id recipient) {
-  auto& known = self->state.known_users;
-  if (known.count(recipient) > 0) return caf::none;
-  auto exists = self->state.db->user_exists(recipient);
-  if (!exists) return std::move(exists.error());
-  if (!*exists) return make_error(error_code::unknown_recipient);
-  known.insert(recipient);
-  return caf::none;
-}
-
 /// Answers one stored row: ack to the sender, route to both users.
 void settle(self_pointer self, pending_store& entry,
             persistence::insert_outcome& outcome) {
@@ -111,13 +99,23 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
   }
 }
 
+/// The queued delivery marks, one per user, emptied.
+std::vector<persistence::delivery_mark> take_marks(self_pointer self) {
+  std::vector<persistence::delivery_mark> marks;
+  marks.reserve(self->state.delivered.size());
+  for (const auto& [user, through] : self->state.delivered)
+    marks.push_back({user, through});
+  self->state.delivered.clear();
+  return marks;
+}
+
 /// Everything queued goes out in as few transactions as max_batch_rows
 /// allows; marks and presence ride along with the first.
 void flush_all(self_pointer self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   persistence::write_batch side_effects;
-  side_effects.delivered.swap(st.delivered);
+  side_effects.delivered = take_marks(self);
   side_effects.presence.swap(st.presence);
   do {
     auto count = std::min(st.stores.size(), max_batch_rows);
@@ -137,7 +135,7 @@ void flush_all(self_pointer self) {
 /// out messages that a live session already has.
 void flush_delivered(self_pointer self) {
   persistence::write_batch marks;
-  marks.delivered.swap(self->state.delivered);
+  marks.delivered = take_marks(self);
   commit_side_effects(self, std::move(marks));
 }
 
@@ -165,7 +163,6 @@ void load_maybe_undelivered(self_pointer self) {
 
 caf::result<chat_message> accept_store(self_pointer self, chat_message& msg,
                                        session_actor& origin) {
-  if (auto err = check_recipient(self, msg.recipient_id)) return err;
   auto promise = self->make_response_promise<chat_message>();
   self->state.stores.push_back(
       pending_store{std::move(msg), std::move(origin), promise});
@@ -185,14 +182,12 @@ writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
       },
       [self](create_atom, const std::string& username,
              const std::string& password_hash) -> caf::result<user_record> {
-        auto created = self->state.db->create_user(username, password_hash);
-        if (created) self->state.known_users.insert(created->id);
-        return reply(std::move(created));
+        return reply(self->state.db->create_user(username, password_hash));
       },
       [self](claim_atom, user_id user) { return claim(self, user); },
-      [self](delivered_atom, std::vector<message_id>& ids) {
-        auto& all = self->state.delivered;
-        all.insert(all.end(), ids.begin(), ids.end());
+      [self](delivered_atom, user_id user, message_id through) {
+        auto& mark = self->state.delivered[user];
+        mark = std::max(mark, through);
         schedule_flush(self);
       },
       [self](presence_atom, user_id user, bool online) {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -25,12 +26,10 @@ struct writer_state {
   std::shared_ptr<persistence::store> db;
   registry_actor registry;
   std::vector<pending_store> stores;
-  std::vector<message_id> delivered;
+  /// Delivery watermarks to raise at the next flush, highest per user.
+  std::unordered_map<user_id, message_id> delivered;
   std::vector<persistence::presence_change> presence;
   bool flush_scheduled = false;
-  /// Users are never deleted, so a user id seen once stays valid: this
-  /// cache spares a query per message when validating recipients.
-  std::unordered_set<user_id> known_users;
   /// Users who may have undelivered messages: loaded at start, grown by
   /// every commit, shrunk by claims that come back short. Claims for
   /// anyone else are answered without a query, which keeps connection

@@ -67,6 +67,21 @@ CREATE INDEX messages_undelivered ON messages (receiver_id, id)
   WHERE NOT delivered;
 )sql";
 
+// Deliveries to a user happen in id order, so one watermark per user says
+// what was handed over; message rows are no longer rewritten on delivery.
+// The watermark starts below the oldest undelivered message (or at the
+// newest delivered one), so nothing undelivered is skipped.
+const char* const version_2_delivery_watermark = R"sql(
+ALTER TABLE users ADD COLUMN delivered_through BIGINT NOT NULL DEFAULT 0;
+UPDATE users SET delivered_through = COALESCE(
+  (SELECT MIN(id) - 1 FROM messages
+   WHERE receiver_id = users.id AND NOT delivered),
+  (SELECT MAX(id) FROM messages WHERE receiver_id = users.id),
+  0);
+DROP INDEX messages_undelivered;
+ALTER TABLE messages DROP COLUMN delivered;
+)sql";
+
 void apply_migrations(soci::session& sql, const migration_plan& plan) {
   for (const auto* statement : plan.begin_exclusive)
     sql << statement;

@@ -17,8 +17,9 @@ struct migration {
   std::vector<const char*> scripts;
 };
 
-/// The indexes of schema version 1: the same SQL on both backends.
-extern const char* const version_1_message_indexes;
+/// Steps whose SQL is the same on both backends.
+extern const char* const version_1_message_indexes;    ///< part of version 1
+extern const char* const version_2_delivery_watermark; ///< all of version 2
 
 /// A backend's schema history and how it takes the migration lock.
 struct migration_plan {

@@ -39,6 +39,7 @@ const migration_plan& sqlite_migrations() {
           {1,
            "users and messages",
            {users_and_messages, version_1_message_indexes}},
+          {2, "delivery watermark", {version_2_delivery_watermark}},
       },
   };
   return plan;

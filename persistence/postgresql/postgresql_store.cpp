@@ -1,6 +1,10 @@
 // The PostgreSQL backend: connection set-up and which errors are transient.
 #include "persistence/postgresql/postgresql_store.hpp"
 
+#include <algorithm>
+#include <map>
+#include <string>
+
 #include <soci/postgresql/soci-postgresql.h>
 
 #include "persistence/migrations/postgresql_migrations.hpp"
@@ -29,6 +33,35 @@ void postgresql_store::insert_rows(const std::vector<chat_message>& batch,
       outcome.duplicate = true;
     }
   }
+}
+
+void postgresql_store::update_delivered(
+    const std::vector<delivery_mark>& marks) {
+  if (marks.empty()) return;
+  // One statement instead of a round trip per mark. A user marked twice
+  // would be updated only once by a joined UPDATE, so keep the highest.
+  std::map<user_id, message_id> highest;
+  for (const auto& mark : marks) {
+    auto& through = highest[mark.user];
+    through = std::max(through, mark.through);
+  }
+  std::string users = "{";
+  std::string throughs = "{";
+  for (const auto& [user, through] : highest) {
+    if (users.size() > 1) {
+      users += ',';
+      throughs += ',';
+    }
+    users += std::to_string(user);
+    throughs += std::to_string(through);
+  }
+  users += '}';
+  throughs += '}';
+  session() << "UPDATE users SET delivered_through = x.through FROM unnest("
+               "CAST(:users AS BIGINT[]), CAST(:throughs AS BIGINT[])) "
+               "AS x(id, through) "
+               "WHERE users.id = x.id AND users.delivered_through < x.through",
+      soci::use(users, "users"), soci::use(throughs, "throughs");
 }
 
 std::string postgresql_store::in_id_list(const std::string& column) const {

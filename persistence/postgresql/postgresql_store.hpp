@@ -18,6 +18,8 @@ protected:
   void insert_rows(const std::vector<chat_message>& batch,
                    const std::vector<std::size_t>& rows,
                    std::vector<insert_outcome>& outcomes) override;
+  void update_delivered(const std::vector<delivery_mark>& marks) override;
+  std::string lock_for_update() const override { return " FOR UPDATE"; }
   std::string in_id_list(const std::string& column) const override;
   error_code code_for(const std::exception& e) const override;
 };

@@ -1,4 +1,5 @@
-// Store tests for deliveries: claim_undelivered and mark_delivered.
+// Store tests for deliveries: claim_undelivered and the per-user watermark
+// that mark_delivered raises.
 #include <algorithm>
 
 #include "tests/persistence/store_fixture.hpp"
@@ -67,43 +68,53 @@ TEST_CASE_FIXTURE(store_fixture, "a claim for an unknown user finds nothing") {
   CHECK(value_of(store->claim_undelivered(bob, 10)).size() == 1);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "messages marked delivered are not claimed") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "messages at or below the watermark are not claimed") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  send(alice, bob, "one");
+  auto second = send(alice, bob, "two");
+  auto third = send(alice, bob, "three");
+  CHECK_FALSE(store->mark_delivered({{bob, second.id}}));
+  CHECK(ids_of(value_of(store->claim_undelivered(bob, 10))) ==
+        std::vector<message_id>{third.id});
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a watermark never moves back, and marks of unknown users "
+                  "change nothing") {
   auto alice = add_user("alice");
   auto bob = add_user("bob");
   auto first = send(alice, bob, "one");
   auto second = send(alice, bob, "two");
   auto third = send(alice, bob, "three");
-  CHECK_FALSE(store->mark_delivered({first.id, third.id}));
+  CHECK_FALSE(store->mark_delivered({}));
+  CHECK_FALSE(store->mark_delivered({{bob, second.id}}));
+  CHECK_FALSE(store->mark_delivered({{bob, first.id}, {bob + 1000, third.id}}));
   CHECK(ids_of(value_of(store->claim_undelivered(bob, 10))) ==
-        std::vector<message_id>{second.id});
+        std::vector<message_id>{third.id});
 }
 
 TEST_CASE_FIXTURE(store_fixture,
-                  "marking unknown or no ids delivered changes nothing") {
+                  "marks of many users in one call: each keeps its highest") {
   auto alice = add_user("alice");
-  auto bob = add_user("bob");
-  auto only = send(alice, bob, "one");
-  CHECK_FALSE(store->mark_delivered({}));
-  CHECK_FALSE(store->mark_delivered({only.id + 1000, -5}));
-  CHECK(ids_of(value_of(store->claim_undelivered(bob, 10))) ==
-        std::vector<message_id>{only.id});
-}
-
-TEST_CASE_FIXTURE(store_fixture, "more ids than fit one statement are marked") {
-  auto alice = add_user("alice");
-  auto bob = add_user("bob");
-  std::vector<chat_message> batch;
-  for (int i = 0; i < 1201; ++i)
-    batch.push_back(draft(alice, bob, "m" + std::to_string(i)));
-  std::vector<message_id> ids;
-  for (const auto& outcome : insert(batch))
-    ids.push_back(outcome.message.id);
-  auto last = ids.back();
-  ids.pop_back();
-  std::reverse(ids.begin(), ids.end());
-  CHECK_FALSE(store->mark_delivered(ids));
-  CHECK(ids_of(value_of(store->claim_undelivered(bob, 2000))) ==
-        std::vector<message_id>{last});
+  std::vector<user_id> users;
+  std::vector<persistence::delivery_mark> marks;
+  std::vector<chat_message> last;
+  for (int i = 0; i < 30; ++i) {
+    auto user = add_user("user" + std::to_string(i));
+    auto first = send(alice, user, "first");
+    auto second = send(alice, user, "second");
+    last.push_back(send(alice, user, "third"));
+    users.push_back(user);
+    // Out of order and repeated on purpose: the highest mark wins.
+    marks.push_back({user, second.id});
+    marks.push_back({user, first.id});
+  }
+  CHECK_FALSE(store->mark_delivered(marks));
+  for (std::size_t i = 0; i < users.size(); ++i)
+    CHECK(value_of(store->claim_undelivered(users[i], 10)) ==
+          std::vector<chat_message>{last[i]});
 }
 
 TEST_CASE_FIXTURE(store_fixture, "delivered messages stay in the history") {
@@ -131,7 +142,7 @@ TEST_CASE_FIXTURE(store_fixture,
   value_of(store->claim_undelivered(bob, 10));
   CHECK(value_of(store->recipients_with_undelivered()) ==
         std::vector<user_id>{carol});
-  CHECK_FALSE(store->mark_delivered({to_carol.id}));
+  CHECK_FALSE(store->mark_delivered({{carol, to_carol.id}}));
   CHECK(value_of(store->recipients_with_undelivered()).empty());
 }
 
