@@ -221,15 +221,22 @@ soci_store::commit(const write_batch& batch) {
   using result_type = caf::expected<std::vector<insert_outcome>>;
   return guarded("commit a write batch", [&]() -> result_type {
     std::vector<insert_outcome> outcomes(batch.messages.size());
-    soci::transaction transaction{sql_};
-    if (!batch.messages.empty())
-      insert_rows(batch.messages, check_rows(batch.messages, outcomes),
-                  outcomes);
-    update_delivered(batch.delivered);
-    update_presence(batch.presence);
-    transaction.commit();
+    // Outside the transaction: users are never deleted, so what the check
+    // finds holds until commit.
+    auto rows = check_rows(batch.messages, outcomes);
+    write(batch, rows, outcomes);
     return outcomes;
   });
+}
+
+void soci_store::write(const write_batch& batch,
+                       const std::vector<std::size_t>& rows,
+                       std::vector<insert_outcome>& outcomes) {
+  soci::transaction transaction{sql_};
+  insert_rows(batch.messages, rows, outcomes);
+  update_delivered(batch.delivered);
+  update_presence(batch.presence);
+  transaction.commit();
 }
 
 void soci_store::update_presence(const std::vector<presence_change>& changes) {
@@ -263,10 +270,10 @@ void soci_store::update_delivered(const std::vector<delivery_mark>& marks) {
 std::vector<std::size_t>
 soci_store::check_rows(const std::vector<chat_message>& batch,
                        std::vector<insert_outcome>& outcomes) {
-  // Users are never deleted, so what this finds holds until commit, and a
-  // user once found stays valid: only ids not seen before are looked up,
-  // which under steady traffic is none. A row naming an unknown user is
-  // refused here instead of failing the batch on the foreign key.
+  // A user once found stays valid (users are never deleted): only ids not
+  // seen before are looked up, which under steady traffic is none. A row
+  // naming an unknown user is refused here instead of failing the batch on
+  // the foreign key.
   std::vector<std::int64_t> ids;
   for (const auto& message : batch)
     for (auto id : {message.sender_id, message.recipient_id})
@@ -313,6 +320,7 @@ soci_store::check_rows(const std::vector<chat_message>& batch,
 void soci_store::insert_rows(const std::vector<chat_message>& batch,
                              const std::vector<std::size_t>& rows,
                              std::vector<insert_outcome>& outcomes) {
+  if (rows.empty()) return;
   chat_message row;
   soci::indicator client_msg_id_state = soci::i_ok;
   message_id id = 0;
@@ -381,8 +389,11 @@ soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
     auto result =
         fetch_messages(std::string{select_messages} + claimable_messages,
                        recipient, through, sql_limit(limit));
-    if (!result.empty())
-      update_delivered({delivery_mark{recipient, result.back().id}});
+    if (!result.empty()) {
+      auto last = result.back().id;
+      sql_ << "UPDATE users SET delivered_through = :through WHERE id = :id",
+          soci::use(last), soci::use(recipient);
+    }
     transaction.commit();
     return result;
   });

@@ -55,20 +55,17 @@ protected:
   /// The connection, for backend set-up and insert paths.
   soci::session& session() { return sql_; }
 
-  /// The insert path: stores `rows` (indexes into `batch` that passed the
-  /// checks) in order inside the open transaction, filling their outcomes.
-  /// This default reuses one prepared statement per row; a backend may
-  /// override it with a multi-row statement or COPY.
-  virtual void insert_rows(const std::vector<chat_message>& batch,
-                           const std::vector<std::size_t>& rows,
-                           std::vector<insert_outcome>& outcomes);
+  /// Writes a checked batch: `rows` are the indexes of the messages that
+  /// passed the checks, to be stored in order; fills their outcomes. This
+  /// default runs one transaction with a prepared statement per row, mark
+  /// and presence change, which costs nothing extra in-process (SQLite); a
+  /// backend with network round trips overrides it.
+  virtual void write(const write_batch& batch,
+                     const std::vector<std::size_t>& rows,
+                     std::vector<insert_outcome>& outcomes);
 
   /// The stored row a duplicate (sender, client_msg_id) refers to.
   chat_message find_original(user_id sender, const std::string& client_msg_id);
-
-  /// Raises watermarks inside the open transaction. This default runs one
-  /// prepared UPDATE per mark; a backend may override it with one statement.
-  virtual void update_delivered(const std::vector<delivery_mark>& marks);
 
   /// " FOR UPDATE" where the backend locks rows it reads, else empty.
   virtual std::string lock_for_update() const { return {}; }
@@ -81,13 +78,19 @@ protected:
   /// internal for the rest. Connection loss is detected before this.
   virtual error_code code_for(const std::exception& e) const = 0;
 
+  /// The error for a failed call (`what` says what was being done); notes
+  /// a lost connection so that the next call reconnects.
+  caf::error failure(const char* what, const std::exception& e);
+
 private:
   template <class F>
   auto guarded(const char* what, F body) -> decltype(body());
 
-  caf::error failure(const char* what, const std::exception& e);
-
   /// The parts of a write batch, inside an open transaction.
+  void insert_rows(const std::vector<chat_message>& batch,
+                   const std::vector<std::size_t>& rows,
+                   std::vector<insert_outcome>& outcomes);
+  void update_delivered(const std::vector<delivery_mark>& marks);
   void update_presence(const std::vector<presence_change>& changes);
 
   std::vector<std::size_t> check_rows(const std::vector<chat_message>& batch,

@@ -1,67 +1,39 @@
 // The PostgreSQL backend: connection set-up and which errors are transient.
 #include "persistence/postgresql/postgresql_store.hpp"
 
-#include <algorithm>
-#include <map>
-#include <string>
+#include <exception>
 
 #include <soci/postgresql/soci-postgresql.h>
 
 #include "persistence/migrations/postgresql_migrations.hpp"
-#include "persistence/postgresql/batch_insert.hpp"
+#include "persistence/postgresql/batch_commit.hpp"
 
 namespace parley::persistence {
 
 postgresql_store::postgresql_store(const postgresql_location& where)
     : soci_store(soci::postgresql, where.conninfo, where.display) {}
 
-void postgresql_store::insert_rows(const std::vector<chat_message>& batch,
-                                   const std::vector<std::size_t>& rows,
-                                   std::vector<insert_outcome>& outcomes) {
-  if (rows.size() < 2) {
-    soci_store::insert_rows(batch, rows, outcomes); // nothing to share
-    return;
-  }
-  insert_batch(session(), batch, rows, outcomes);
+void postgresql_store::write(const write_batch& batch,
+                             const std::vector<std::size_t>& rows,
+                             std::vector<insert_outcome>& outcomes) {
+  if (rows.empty() && batch.delivered.empty() && batch.presence.empty()) return;
+  auto* backend =
+      static_cast<soci::postgresql_session_backend*>(session().get_backend());
+  commit_in_one_statement(backend->conn_, batch, rows, outcomes);
   // Rows left at id 0 repeat a stored (sender, client_msg_id): answer them
-  // with the original, which may be a row of this very batch.
+  // with the original, which may be a row of this very batch. The batch is
+  // committed now, so a failure here fails only the row it concerns.
   for (auto row : rows) {
     auto& outcome = outcomes[row];
-    if (outcome.message.id == 0) {
+    if (outcome.message.id != 0 || outcome.error) continue;
+    try {
       outcome.message = find_original(outcome.message.sender_id,
                                       outcome.message.client_msg_id);
       outcome.duplicate = true;
+    } catch (const std::exception& e) {
+      outcome.error = failure("look up a resent message", e);
     }
   }
-}
-
-void postgresql_store::update_delivered(
-    const std::vector<delivery_mark>& marks) {
-  if (marks.empty()) return;
-  // One statement instead of a round trip per mark. A user marked twice
-  // would be updated only once by a joined UPDATE, so keep the highest.
-  std::map<user_id, message_id> highest;
-  for (const auto& mark : marks) {
-    auto& through = highest[mark.user];
-    through = std::max(through, mark.through);
-  }
-  std::string users = "{";
-  std::string throughs = "{";
-  for (const auto& [user, through] : highest) {
-    if (users.size() > 1) {
-      users += ',';
-      throughs += ',';
-    }
-    users += std::to_string(user);
-    throughs += std::to_string(through);
-  }
-  users += '}';
-  throughs += '}';
-  session() << "UPDATE users SET delivered_through = x.through FROM unnest("
-               "CAST(:users AS BIGINT[]), CAST(:throughs AS BIGINT[])) "
-               "AS x(id, through) "
-               "WHERE users.id = x.id AND users.delivered_through < x.through",
-      soci::use(users, "users"), soci::use(throughs, "throughs");
 }
 
 std::string postgresql_store::in_id_list(const std::string& column) const {

@@ -15,10 +15,8 @@ public:
   explicit postgresql_store(const postgresql_location& where);
 
 protected:
-  void insert_rows(const std::vector<chat_message>& batch,
-                   const std::vector<std::size_t>& rows,
-                   std::vector<insert_outcome>& outcomes) override;
-  void update_delivered(const std::vector<delivery_mark>& marks) override;
+  void write(const write_batch& batch, const std::vector<std::size_t>& rows,
+             std::vector<insert_outcome>& outcomes) override;
   std::string lock_for_update() const override { return " FOR UPDATE"; }
   std::string in_id_list(const std::string& column) const override;
   error_code code_for(const std::exception& e) const override;

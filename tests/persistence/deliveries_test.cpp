@@ -146,4 +146,31 @@ TEST_CASE_FIXTURE(store_fixture,
   CHECK(value_of(store->recipients_with_undelivered()).empty());
 }
 
+TEST_CASE_FIXTURE(store_fixture,
+                  "one commit stores messages, raises watermarks and applies "
+                  "presence, also for the same user") {
+  auto alice = add_user("alice");
+  auto bob = add_user("bob");
+  auto first = send(alice, bob, "one");
+  auto second = send(alice, bob, "two");
+  persistence::write_batch batch;
+  batch.messages = {draft(alice, bob, "three"), draft(bob, alice, "four")};
+  batch.delivered = {{bob, second.id}, {bob, first.id}};
+  batch.presence = {{bob, presence::online},
+                    {alice, presence::online},
+                    {bob, presence::offline},
+                    {bob, presence::online}};
+  auto outcomes = value_of(store->commit(batch));
+  REQUIRE(outcomes.size() == 2);
+  CHECK_FALSE(outcomes[0].error);
+  CHECK_FALSE(outcomes[1].error);
+  CHECK(outcomes[1].message.id > outcomes[0].message.id);
+  CHECK(value_of(store->find_account("bob"))->status == "online");
+  CHECK(value_of(store->find_account("alice"))->status == "online");
+  CHECK(contents(value_of(store->claim_undelivered(bob, 10))) ==
+        std::vector<std::string>{"three"});
+  CHECK(contents(value_of(store->claim_undelivered(alice, 10))) ==
+        std::vector<std::string>{"four"});
+}
+
 } // namespace parley::testing

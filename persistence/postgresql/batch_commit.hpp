@@ -1,0 +1,23 @@
+// PostgreSQL's write path: a whole write batch in one statement.
+#pragma once
+
+#include <cstddef>
+#include <libpq-fe.h>
+#include <vector>
+
+#include "persistence/store.hpp"
+
+namespace parley::persistence {
+
+/// Commits a write batch with one statement in autocommit, so the batch
+/// costs one round trip: the INSERT of `rows` (indexes into
+/// batch.messages, in row order) and one UPDATE of users for delivery
+/// watermarks and presence together. Fills the id of every stored row;
+/// rows whose (sender, client_msg_id) already existed are left with id 0
+/// for the caller to resolve as duplicates. Throws soci::soci_error (with
+/// the SQLSTATE) on database errors; then nothing of the batch is stored.
+void commit_in_one_statement(PGconn* connection, const write_batch& batch,
+                             const std::vector<std::size_t>& rows,
+                             std::vector<insert_outcome>& outcomes);
+
+} // namespace parley::persistence
