@@ -71,7 +71,9 @@ using writer_actor = caf::typed_actor<
     // main → writer: commit everything queued, then reply (shutdown).
     caf::replies_to<drain_atom>::with<bool>,
     // writer → itself: commit what queued up while the last commit ran.
-    caf::reacts_to<flush_atom>>;
+    caf::reacts_to<flush_atom>,
+    // writer → itself: the delivery marks waiting since the first are due.
+    caf::reacts_to<marks_atom>>;
 
 /// Read-only queries on their own connection (actors/persistence).
 using reader_actor = caf::typed_actor<

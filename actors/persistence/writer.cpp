@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include <caf/all.hpp>
 
@@ -27,6 +28,14 @@ using self_pointer = writer_actor::stateful_pointer<writer_state>;
 /// Upper bound of one transaction; a longer queue is split across commits
 /// so that no single commit holds the database for too long.
 constexpr std::size_t max_batch_rows = 1000;
+
+/// Delivery marks wait up to this long, then go out together with the next
+/// commit. Under load a batch commits every few milliseconds, and writing
+/// every recipient's watermark with each would cost a users row per
+/// message. A mark lost in a crash means a message may be pushed once more,
+/// never that one is lost; claims, presence changes and shutdown take the
+/// pending marks along at once.
+constexpr auto mark_delay = std::chrono::seconds(1);
 
 /// Rows handed out by one claim (the user actor pages through the rest).
 constexpr std::size_t claim_page_rows = 500;
@@ -52,7 +61,8 @@ void settle(self_pointer self, pending_store& entry,
     return;
   }
   if (!outcome.duplicate) {
-    self->state.maybe_undelivered.insert(outcome.message.recipient_id);
+    auto& newest = self->state.maybe_undelivered[outcome.message.recipient_id];
+    newest = std::max(newest, outcome.message.id);
     if (self->state.registry)
       self->send(self->state.registry, route_atom::value, outcome.message,
                  entry.origin);
@@ -110,12 +120,15 @@ std::vector<persistence::delivery_mark> take_marks(self_pointer self) {
 }
 
 /// Everything queued goes out in as few transactions as max_batch_rows
-/// allows; marks and presence ride along with the first.
+/// allows; presence, and the marks once due, ride along with the first.
 void flush_all(self_pointer self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   persistence::write_batch side_effects;
-  side_effects.delivered = take_marks(self);
+  if (st.marks_due || !st.presence.empty()) {
+    side_effects.delivered = take_marks(self);
+    st.marks_due = false;
+  }
   side_effects.presence.swap(st.presence);
   do {
     auto count = std::min(st.stores.size(), max_batch_rows);
@@ -157,7 +170,10 @@ void load_maybe_undelivered(self_pointer self) {
                     << message_of(users.error()) << std::endl;
     return;
   }
-  self->state.maybe_undelivered.insert(users->begin(), users->end());
+  // Their newest undelivered id is not known: only a claim clears them.
+  for (auto user : *users)
+    self->state.maybe_undelivered[user] =
+        std::numeric_limits<message_id>::max();
   self->state.maybe_undelivered_loaded = true;
 }
 
@@ -186,8 +202,21 @@ writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
       },
       [self](claim_atom, user_id user) { return claim(self, user); },
       [self](delivered_atom, user_id user, message_id through) {
-        auto& mark = self->state.delivered[user];
+        auto& st = self->state;
+        auto& mark = st.delivered[user];
         mark = std::max(mark, through);
+        // Handed everything stored for them: a claim has nothing to find.
+        auto pending = st.maybe_undelivered.find(user);
+        if (pending != st.maybe_undelivered.end() && pending->second <= through)
+          st.maybe_undelivered.erase(pending);
+        if (!st.marks_timer) {
+          st.marks_timer = true;
+          self->delayed_send(self, mark_delay, marks_atom::value);
+        }
+      },
+      [self](marks_atom) {
+        self->state.marks_timer = false;
+        self->state.marks_due = true;
         schedule_flush(self);
       },
       [self](presence_atom, user_id user, bool online) {
@@ -199,6 +228,7 @@ writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
         self->state.registry = std::move(registry);
       },
       [self](drain_atom) {
+        self->state.marks_due = true;
         flush_all(self);
         return true;
       },

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <caf/typed_response_promise.hpp>
@@ -26,15 +25,19 @@ struct writer_state {
   std::shared_ptr<persistence::store> db;
   registry_actor registry;
   std::vector<pending_store> stores;
-  /// Delivery watermarks to raise at the next flush, highest per user.
+  /// Delivery watermarks to raise, highest per user; they wait for
+  /// marks_due (see mark_delay in writer.cpp).
   std::unordered_map<user_id, message_id> delivered;
+  bool marks_timer = false; ///< a marks_atom is on its way
+  bool marks_due = false;   ///< the next flush takes the marks along
   std::vector<persistence::presence_change> presence;
   bool flush_scheduled = false;
-  /// Users who may have undelivered messages: loaded at start, grown by
-  /// every commit, shrunk by claims that come back short. Claims for
-  /// anyone else are answered without a query, which keeps connection
-  /// set-up free of SQL. Not usable when loading it failed.
-  std::unordered_set<user_id> maybe_undelivered;
+  /// Users who may have undelivered messages, each with the newest message
+  /// id stored for them: loaded at start, grown by every commit, shrunk by
+  /// claims that come back short and by delivery marks that reach the
+  /// newest id. Claims for anyone else are answered without a query, which
+  /// keeps connection set-up free of SQL. Not usable when loading failed.
+  std::unordered_map<user_id, message_id> maybe_undelivered;
   bool maybe_undelivered_loaded = false;
   static inline const char* name = "writer";
 };

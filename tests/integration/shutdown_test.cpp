@@ -16,6 +16,7 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/integration/chat_frames.hpp"
 #include "tests/integration/chat_pair.hpp"
 #include "tests/support/json_body.hpp"
 #include "tests/support/node_process.hpp"
@@ -345,6 +346,34 @@ TEST_CASE("SIGTERM with idle connections closes each with 1001 and exits 0 "
   CHECK(node.process->wait_exit(exit_timeout) == 0);
   CHECK(std::chrono::steady_clock::now() - started < 3s);
   CHECK(node.process->stderr_text().find("still running") == std::string::npos);
+}
+
+TEST_CASE("a delivery before SIGTERM is not pushed again after a restart") {
+  // Delivery marks wait up to a second in the writer; shutdown writes them.
+  restartable_node node;
+  node.start();
+  auto alice = register_and_login(node.port(), "alice", "password1");
+  auto bob = register_and_login(node.port(), "bob", "password2");
+  auto bob_ws =
+      ws_client::open("127.0.0.1", node.port(), "/ws", bearer(bob.token));
+  await_live(*bob_ws, 0);
+  {
+    auto alice_ws =
+        ws_client::open("127.0.0.1", node.port(), "/ws", bearer(alice.token));
+    auto id = send_and_ack(*alice_ws, bob.id, "received live");
+    expect_next(*bob_ws, "incoming_message", id);
+  }
+  node.process->send_signal(SIGTERM);
+  CHECK(bob_ws->expect_close(expected_frame_timeout) == 1001);
+  REQUIRE(node.process->wait_exit(exit_timeout) == 0);
+
+  node.start();
+  auto again =
+      ws_client::open("127.0.0.1", node.port(), "/ws", bearer(bob.token));
+  auto alice_ws =
+      ws_client::open("127.0.0.1", node.port(), "/ws", bearer(alice.token));
+  auto marker = send_and_ack(*alice_ws, bob.id, "only this");
+  expect_next(*again, "incoming_message", marker);
 }
 
 TEST_CASE("SIGTERM while registrations wait for hashing exits 0 within "
