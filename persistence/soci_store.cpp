@@ -127,14 +127,20 @@ std::vector<chat_message> soci_store::fetch_messages(const std::string& query,
                                                      const Params&... params) {
   chat_message row;
   soci::indicator client_msg_id_state = soci::i_ok;
-  soci::details::prepare_temp_type prepared = (sql_.prepare << query);
-  prepared, soci::into(row.id), soci::into(row.sender_id),
-      soci::into(row.sender_username), soci::into(row.recipient_id),
-      soci::into(row.content),
-      soci::into(row.client_msg_id, client_msg_id_state),
-      soci::into(row.sent_at_ms);
-  (prepared, ..., soci::use(params));
-  soci::statement statement{prepared};
+  // A one-time statement: on PostgreSQL one round trip (PQexecParams),
+  // where a prepared one costs three (PREPARE, EXECUTE, DEALLOCATE).
+  soci::statement statement{sql_};
+  statement.exchange(soci::into(row.id));
+  statement.exchange(soci::into(row.sender_id));
+  statement.exchange(soci::into(row.sender_username));
+  statement.exchange(soci::into(row.recipient_id));
+  statement.exchange(soci::into(row.content));
+  statement.exchange(soci::into(row.client_msg_id, client_msg_id_state));
+  statement.exchange(soci::into(row.sent_at_ms));
+  (statement.exchange(soci::use(params)), ...);
+  statement.alloc();
+  statement.prepare(query, soci::details::st_one_time_query);
+  statement.define_and_bind();
   statement.execute();
   std::vector<chat_message> result;
   while (statement.fetch()) {
