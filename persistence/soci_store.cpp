@@ -384,12 +384,14 @@ caf::expected<std::vector<chat_message>>
 soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
   using result_type = caf::expected<std::vector<chat_message>>;
   return guarded("claim undelivered messages", [&]() -> result_type {
+    if (const auto* claim = single_statement_claim())
+      return fetch_messages(claim, recipient, recipient, sql_limit(limit),
+                            recipient);
+    // SQLite: one node per file, and only its writer claims, so nothing
+    // claims concurrently.
     soci::transaction transaction{sql_};
-    // The watermark row is locked (where the backend can), so a concurrent
-    // claim of the same user waits and then reads past what this one took.
     message_id through = 0;
-    sql_ << "SELECT delivered_through FROM users WHERE id = :id" +
-                lock_for_update(),
+    sql_ << "SELECT delivered_through FROM users WHERE id = :id",
         soci::use(recipient), soci::into(through);
     if (!sql_.got_data()) return std::vector<chat_message>{};
     auto result =

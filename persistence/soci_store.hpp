@@ -67,8 +67,12 @@ protected:
   /// The stored row a duplicate (sender, client_msg_id) refers to.
   chat_message find_original(user_id sender, const std::string& client_msg_id);
 
-  /// " FOR UPDATE" where the backend locks rows it reads, else empty.
-  virtual std::string lock_for_update() const { return {}; }
+  /// A claim as one statement, where the backend can express it (PostgreSQL:
+  /// data-modifying CTEs) and must lock the watermark row against concurrent
+  /// claims; else nullptr for a transaction of three. Binds,
+  /// in order: recipient, recipient, limit, recipient; rows as
+  /// fetch_messages reads them, in id order.
+  virtual const char* single_statement_claim() const { return nullptr; }
 
   /// A condition "column IN <set>" where the set is the JSON array of
   /// integers bound to `:ids`, so id lists travel as bound parameters.

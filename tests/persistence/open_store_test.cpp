@@ -1,5 +1,6 @@
 // Store tests for opening: migrations on reopen, shared databases, newer
 // schemas and healing after a lost connection.
+#include <algorithm>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -156,6 +157,42 @@ TEST_CASE("a failed migration leaves the database untouched") {
   CHECK(code_of(error) == error_code::internal);
   CHECK_THROWS(count_rows(db.url(), "users"));
   CHECK_THROWS(count_rows(db.url(), "schema_migrations"));
+}
+
+TEST_CASE("claims from two connections at once hand out each message once" *
+          doctest::skip(!on_postgresql())) {
+  // On PostgreSQL several nodes may share the database; an SQLite file has
+  // one node, whose writer alone claims.
+  test_database db;
+  auto first = value_of(persistence::open_store(db.url()));
+  auto second = value_of(persistence::open_store(db.url()));
+  auto alice = value_of(first->create_user("alice", "h")).id;
+  auto bob = value_of(first->create_user("bob", "h")).id;
+  std::vector<chat_message> batch(60);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].sender_id = alice;
+    batch[i].recipient_id = bob;
+    batch[i].content = std::to_string(i);
+  }
+  value_of(first->insert_messages(batch));
+  std::vector<message_id> claimed[2];
+  auto claim_all = [bob](persistence::store& store,
+                         std::vector<message_id>& ids) {
+    for (;;) {
+      auto page = value_of(store.claim_undelivered(bob, 3));
+      if (page.empty()) return;
+      for (const auto& message : page)
+        ids.push_back(message.id);
+    }
+  };
+  std::thread other{[&] { claim_all(*second, claimed[1]); }};
+  claim_all(*first, claimed[0]);
+  other.join();
+  std::vector<message_id> all = claimed[0];
+  all.insert(all.end(), claimed[1].begin(), claimed[1].end());
+  std::sort(all.begin(), all.end());
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+  CHECK(all.size() == batch.size());
 }
 
 TEST_CASE("a store heals after its connection is lost" *
