@@ -5,9 +5,20 @@
 //
 // While joining, frames wait in the mailbox (await), so the first frame a
 // client sends is handled only once the session belongs to its user actor.
+//
+// Store deadlines: a store the writer cannot commit must end in an
+// "unavailable" error, not in silence. A timed request would do that, but in
+// CAF 0.17 every timed request hands the clock thread a timer (a ring-buffer
+// push that wakes it, a tree insert) and every answer hands it a cancel: two
+// cross-thread wake-ups per chat message. Stores therefore go out without a
+// timeout, and the session keeps their deadlines itself: one delayed
+// deadline_atom to itself while stores are in flight, due when the oldest
+// one expires (under steady load one per store_timeout, not one per store).
 #include "actors/session.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -24,10 +35,6 @@ namespace {
 
 using self_pointer = session_actor::stateful_pointer<session_state>;
 
-/// A store request waits at most this long for its commit. Beyond it the
-/// client hears "unavailable" and may resend with the same client_msg_id.
-constexpr auto store_timeout = std::chrono::seconds(30);
-
 /// Joining the registry is a local hop; a slow answer means a sick node.
 constexpr auto join_timeout = std::chrono::seconds(10);
 
@@ -35,7 +42,7 @@ constexpr auto join_timeout = std::chrono::seconds(10);
 constexpr std::uint16_t close_internal_error = 1011;
 
 void send_text(self_pointer self, std::string text) {
-  self->state.config.connection->deliver(
+  self->state.connection->deliver(
       std::make_shared<const std::string>(std::move(text)));
 }
 
@@ -44,42 +51,108 @@ void send_error(self_pointer self, error_code code, const std::string& message,
   send_text(self, json::encode_error_frame(code, message, client_msg_id));
 }
 
-/// A request that timed out means the writer is stuck on the database.
-error_code wire_error(const caf::error& err) {
-  if (err == caf::sec::request_timeout) return error_code::unavailable;
-  return code_of(err);
+/// Session → itself, outside the typed interface (the session's own timer):
+/// fail the stores whose deadline has passed.
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+
+void schedule_deadline_check(self_pointer self) {
+  auto& st = self->state;
+  if (st.deadline_check_scheduled || st.stores.empty()) return;
+  st.deadline_check_scheduled = true;
+  // Anonymous and untyped: the timer is not part of the session's interface;
+  // the default handler below takes it.
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                         st.stores.front().deadline - self->clock().now(),
+                         deadline_atom::value);
+}
+
+/// Takes a store out of the pending list and returns its client_msg_id;
+/// nothing when it is no longer there (its deadline passed and the client
+/// already heard "unavailable").
+std::optional<std::string> settle(self_pointer self, std::uint32_t seq) {
+  auto& stores = self->state.stores;
+  // Answers come in store order, so this is almost always the first entry.
+  auto i =
+      std::find_if(stores.begin(), stores.end(),
+                   [seq](const store_in_flight& x) { return x.seq == seq; });
+  if (i == stores.end()) return std::nullopt;
+  auto id = std::move(i->client_msg_id);
+  stores.erase(i);
+  return id;
+}
+
+void check_store_deadlines(self_pointer self) {
+  auto& st = self->state;
+  st.deadline_check_scheduled = false;
+  auto now = self->clock().now();
+  // Oldest first: deadlines grow with seq, so the expired ones are a prefix.
+  auto expired = std::find_if(
+      st.stores.begin(), st.stores.end(),
+      [now](const store_in_flight& x) { return x.deadline > now; });
+  std::vector<store_in_flight> failed(
+      std::make_move_iterator(st.stores.begin()),
+      std::make_move_iterator(expired));
+  st.stores.erase(st.stores.begin(), expired);
+  if (st.stores.empty()) st.stores.shrink_to_fit(); // idle: hold no buffer
+  // A late answer from the writer finds nothing to settle and is dropped,
+  // as a timed-out request's answer was.
+  for (auto& store : failed) {
+    send_error(self, error_code::unavailable,
+               message_of(make_error(error_code::unavailable)),
+               store.client_msg_id);
+    st.connection->frame_done();
+  }
+  schedule_deadline_check(self);
+}
+
+/// The session's own deadline timer arrives here, since it is not part of
+/// the typed interface; anything else unexpected is logged and dropped.
+caf::result<caf::message> on_unexpected(self_pointer self,
+                                        caf::scheduled_actor* ptr,
+                                        caf::message_view& x) {
+  auto& content = x.content();
+  if (content.match_elements<caf::atom_value>() &&
+      content.get_as<caf::atom_value>(0) == deadline_atom::value) {
+    check_store_deadlines(self);
+    return caf::message{};
+  }
+  return caf::print_and_drop(ptr, x);
 }
 
 void store_message(self_pointer self, json::private_message_frame& frame) {
-  auto& cfg = self->state.config;
+  auto& st = self->state;
   chat_message msg;
-  msg.sender_id = cfg.user;
-  msg.sender_username = cfg.username;
+  msg.sender_id = st.id;
+  msg.sender_username = st.username;
   msg.recipient_id = frame.recipient_id;
   msg.content = std::move(frame.content);
   msg.client_msg_id = frame.client_msg_id;
+  auto seq = ++st.stores_sent;
+  st.stores.push_back(store_in_flight{seq,
+                                      self->clock().now() + st.store_timeout,
+                                      std::move(frame.client_msg_id)});
+  schedule_deadline_check(self);
   auto me = caf::actor_cast<session_actor>(self);
-  self->request(cfg.writer, store_timeout, store_atom::value, std::move(msg),
-                me)
+  // No timeout here: check_store_deadlines enforces store_timeout.
+  self->request(st.writer, caf::infinite, store_atom::value, std::move(msg), me)
       .then(
-          [self](chat_message& stored) {
+          [self, seq](chat_message& stored) {
+            if (!settle(self, seq)) return; // already failed as unavailable
             send_text(self, json::encode_message_sent(stored));
-            self->state.config.connection->frame_done();
+            self->state.connection->frame_done();
           },
-          [self, id = std::move(frame.client_msg_id)](caf::error& err) {
-            auto code = wire_error(err);
-            send_error(self, code,
-                       message_of(code == error_code::unavailable
-                                      ? make_error(code)
-                                      : err),
-                       id);
-            self->state.config.connection->frame_done();
+          [self, seq](caf::error& err) {
+            // The writer refused this store (or is gone).
+            auto id = settle(self, seq);
+            if (!id) return;
+            send_error(self, code_of(err), message_of(err), *id);
+            self->state.connection->frame_done();
           });
 }
 
 void handle_frame(self_pointer self, const std::string& text) {
   auto frame = json::decode_client_frame(
-      text, json::frame_limits{self->state.config.max_content_bytes});
+      text, json::frame_limits{self->state.max_content_bytes});
   if (auto* msg = std::get_if<json::private_message_frame>(&frame)) {
     store_message(self, *msg);
     return; // frame_done once the writer answers
@@ -91,25 +164,29 @@ void handle_frame(self_pointer self, const std::string& text) {
     auto& rejected = std::get<json::rejected_frame>(frame);
     send_error(self, rejected.code, rejected.message, rejected.client_msg_id);
   }
-  self->state.config.connection->frame_done();
+  self->state.connection->frame_done();
 }
 
 } // namespace
 
 session_actor::behavior_type session_impl(self_pointer self,
                                           session_config config) {
-  self->state.config = std::move(config);
+  auto& st = self->state;
+  st.connection = config.connection;
+  st.id = config.user;
+  st.username = config.username;
+  st.writer = config.writer;
+  st.max_content_bytes = static_cast<std::uint32_t>(config.max_content_bytes);
+  st.store_timeout = config.store_timeout;
   // Whatever ends this actor (socket gone, user actor lost, exit message),
   // the connection must not outlive it open: closing twice is harmless.
-  self->attach_functor([conn = self->state.config.connection](
-                           const caf::error& reason) {
+  self->attach_functor([conn = st.connection](const caf::error& reason) {
     if (reason && reason != caf::exit_reason::normal)
       conn->close(close_internal_error, "session ended; reconnect with since");
   });
-  auto& cfg = self->state.config;
   auto me = caf::actor_cast<session_actor>(self);
-  self->request(cfg.registry, join_timeout, join_atom::value, cfg.user,
-                cfg.username, me, cfg.since)
+  self->request(config.registry, join_timeout, join_atom::value, config.user,
+                config.username, me, config.since)
       .await(
           [self](user_actor& user) {
             self->state.user = user;
@@ -118,6 +195,10 @@ session_actor::behavior_type session_impl(self_pointer self,
           [self](caf::error& err) {
             self->quit(err); // the attached functor closes the socket
           });
+  self->set_default_handler(
+      [self](caf::scheduled_actor* ptr, caf::message_view& x) {
+        return on_unexpected(self, ptr, x);
+      });
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.user)
       self->quit(msg.reason ? msg.reason : make_error(error_code::internal));
@@ -125,7 +206,7 @@ session_actor::behavior_type session_impl(self_pointer self,
   return {
       [self](frame_atom, std::string& text) { handle_frame(self, text); },
       [self](deliver_atom, shared_frame& frame) {
-        self->state.config.connection->deliver(std::move(frame.text));
+        self->state.connection->deliver(std::move(frame.text));
       },
       [self](closed_atom) { self->quit(); },
   };

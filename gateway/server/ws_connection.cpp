@@ -1,7 +1,12 @@
 // The WebSocket connection. Everything here runs on the connection's strand
 // except deliver/frame_done/close, which only post to it. Inbound text
-// frames go to the session actor; outbound frames wait in a queue bounded
-// in bytes, with at most one write in flight.
+// frames go to the session actor. Outbound frames are encoded as WebSocket
+// frames straight into one byte buffer, bounded in bytes, with at most one
+// write in flight: every frame that queued while a write ran, or that was
+// posted to the strand together, leaves in one send call (a send per frame
+// was a large share of the node's CPU). Beast's own frames (handshake
+// reply, pongs, close) join the same buffer through coalescing_socket, so
+// they are never interleaved with ours.
 //
 // Backpressure: each frame handed to the session counts as unfinished until
 // the session calls frame_done (after the writer answered). With too many
@@ -13,13 +18,15 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
 
-#include "gateway/server/frame_queue.hpp"
+#include "gateway/server/coalescing_socket.hpp"
 #include "proto/json/http_body.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
@@ -35,9 +42,13 @@ namespace net = boost::asio;
 /// Frames read but not yet finished by the session before reading pauses.
 constexpr std::size_t max_unfinished_frames = 32;
 
-/// Outbound bytes queued for one client; beyond this the client is too slow
-/// and is closed with 1008 (it can resume with ?since= later).
+/// Outbound bytes queued for one client (written or waiting); beyond this
+/// the client is too slow and is closed with 1008 (it can resume with
+/// ?since= later).
 constexpr std::size_t max_queued_bytes = 1024 * 1024;
+
+/// First byte of an unfragmented text frame (FIN + opcode 1), RFC 6455 5.2.
+constexpr unsigned char final_text_frame = 0x81;
 
 /// The client has this long to complete the WebSocket handshake.
 constexpr auto handshake_timeout = std::chrono::seconds(10);
@@ -53,18 +64,21 @@ constexpr int keepalive_probes = 3;
 constexpr std::uint16_t close_policy = 1008;
 
 class ws_connection final : public connection_port,
+                            public outbound_sink,
                             public std::enable_shared_from_this<ws_connection> {
 public:
   ws_connection(net::ip::tcp::socket socket, node_context& node,
-                connection_set& connections, auth::token_claims who,
-                message_id since)
+                connection_set& connections)
       : ws_(std::move(socket))
       , node_(node)
-      , connections_(connections)
-      , who_(std::move(who))
-      , since_(since) {}
+      , connections_(connections) {
+    ws_.next_layer().set_sink(this);
+  }
 
-  void run(beast::http::request<beast::http::string_body> upgrade) {
+  /// The claims and cursor ride in the accept handler rather than in
+  /// members: after the handshake the connection no longer needs them.
+  void run(beast::http::request<beast::http::string_body> upgrade,
+           auth::token_claims who, message_id since) {
     ws_.set_option(websocket::stream_base::timeout{
         handshake_timeout, websocket::stream_base::none(), false});
     enable_keepalive();
@@ -81,10 +95,9 @@ public:
           }
         }));
     ws_.read_message_max(node_.opts.max_frame_bytes);
-    ws_.auto_fragment(false); // one frame per message: fewer writes
-    ws_.async_accept(upgrade,
-                     beast::bind_front_handler(&ws_connection::on_accept,
-                                               shared_from_this()));
+    ws_.async_accept(upgrade, beast::bind_front_handler(
+                                  &ws_connection::on_accept, shared_from_this(),
+                                  std::move(who), since));
   }
 
   // -- connection_port: callable from any thread --------------------------
@@ -92,7 +105,7 @@ public:
   void deliver(std::shared_ptr<const std::string> frame) override {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), frame = std::move(frame)]() mutable {
-                self->enqueue(std::move(frame));
+                self->enqueue(*frame);
               });
   }
 
@@ -113,15 +126,33 @@ public:
               });
   }
 
+  // -- outbound_sink: on the strand, from coalescing_socket ---------------
+
+  void append(const char* data, std::size_t size) override {
+    pending_.insert(pending_.end(), data, data + size);
+    schedule_flush();
+  }
+
+  void when_flushed(std::function<void()> then) override {
+    if (!writing_ && pending_.empty()) {
+      then();
+      return;
+    }
+    after_flush_ = std::make_unique<std::function<void()>>(std::move(then));
+  }
+
 private:
-  void on_accept(beast::error_code ec) {
+  net::ip::tcp::socket& tcp_socket() { return ws_.next_layer().next_layer(); }
+
+  void on_accept(auth::token_claims who, message_id since,
+                 beast::error_code ec) {
     if (ec) return; // handshake failed: no session was ever spawned
     connections_.add(shared_from_this());
     session_config config;
     config.connection = shared_from_this();
-    config.user = who_.user;
-    config.username = who_.username;
-    config.since = since_;
+    config.user = who.user;
+    config.username = std::move(who.username);
+    config.since = since;
     config.max_content_bytes = node_.opts.max_content_bytes;
     config.registry = node_.actors.registry;
     config.writer = node_.actors.writer;
@@ -141,19 +172,18 @@ private:
       return;
     }
     has_read_ = true;
-    ws_.next_layer().async_wait(
-        net::ip::tcp::socket::wait_read,
-        [self = shared_from_this()](beast::error_code ec) {
-          if (ec) {
-            self->finish();
-            return;
-          }
-          self->do_read();
-        });
+    tcp_socket().async_wait(net::ip::tcp::socket::wait_read,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (ec) {
+                                self->finish();
+                                return;
+                              }
+                              self->do_read();
+                            });
   }
 
   void enable_keepalive() {
-    auto& socket = ws_.next_layer();
+    auto& socket = tcp_socket();
     beast::error_code ignored; // a socket without keepalive still works
     socket.set_option(net::socket_base::keep_alive(true), ignored);
     auto fd = socket.native_handle();
@@ -171,9 +201,8 @@ private:
     }
     if (!ws_.got_text()) {
       buffer_.consume(buffer_.size());
-      enqueue(std::make_shared<const std::string>(
-          json::encode_error_frame(error_code::binary_frame,
-                                   default_message(error_code::binary_frame))));
+      enqueue(json::encode_error_frame(
+          error_code::binary_frame, default_message(error_code::binary_frame)));
       do_read();
       return;
     }
@@ -186,35 +215,86 @@ private:
       do_read();
   }
 
-  void enqueue(std::shared_ptr<const std::string> frame) {
-    if (closing_ || finished_) return;
-    if (queue_.bytes() + frame->size() > max_queued_bytes) {
+  /// Appends one text frame; ws_.is_open() is false once the peer's close
+  /// frame was read, and nothing may follow the close reply.
+  void enqueue(const std::string& frame) {
+    if (closing_ || finished_ || !ws_.is_open()) return;
+    if (pending_.size() + in_flight_.size() + frame.size() > max_queued_bytes) {
       start_close(close_policy, "client too slow; reconnect with since");
       return;
     }
-    queue_.push_back(std::move(frame));
-    if (!writing_) do_write();
+    append_text_header(frame.size());
+    append(frame.data(), frame.size());
   }
 
-  void do_write() {
+  /// RFC 6455 5.2: a server's frames are unmasked; the length takes 1, 3
+  /// or 9 bytes.
+  void append_text_header(std::size_t size) {
+    unsigned char header[10];
+    std::size_t n = 0;
+    header[n++] = final_text_frame;
+    if (size < 126) {
+      header[n++] = static_cast<unsigned char>(size);
+    } else if (size <= 0xFFFF) {
+      header[n++] = 126;
+      header[n++] = static_cast<unsigned char>(size >> 8);
+      header[n++] = static_cast<unsigned char>(size);
+    } else {
+      header[n++] = 127;
+      for (int shift = 56; shift >= 0; shift -= 8)
+        header[n++] = static_cast<unsigned char>(size >> shift);
+    }
+    pending_.insert(pending_.end(), header, header + n);
+  }
+
+  /// Posted rather than started at once: frames already posted to the
+  /// strand append theirs first, and all leave in one send.
+  void schedule_flush() {
+    if (flush_scheduled_ || writing_) return; // on_flushed sends the rest
+    flush_scheduled_ = true;
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->flush_scheduled_ = false;
+      self->start_flush();
+    });
+  }
+
+  void start_flush() {
+    if (writing_) return;
+    if (pending_.empty()) {
+      run_after_flush();
+      return;
+    }
     writing_ = true;
-    ws_.text(true);
-    ws_.async_write(net::buffer(*queue_.front()),
-                    beast::bind_front_handler(&ws_connection::on_write,
-                                              shared_from_this()));
+    in_flight_.swap(pending_);
+    net::async_write(tcp_socket(), net::buffer(in_flight_),
+                     beast::bind_front_handler(&ws_connection::on_flushed,
+                                               shared_from_this()));
   }
 
-  void on_write(beast::error_code ec, std::size_t) {
+  void on_flushed(beast::error_code ec, std::size_t) {
     writing_ = false;
-    queue_.pop_front();
+    in_flight_.clear();
     if (ec) {
+      pending_.clear();
+      run_after_flush(); // a teardown waiting for us fails on its own
       finish();
       return;
     }
-    if (closing_)
-      do_close();
-    else if (!queue_.empty())
-      do_write();
+    if (!pending_.empty()) {
+      start_flush();
+      return;
+    }
+    // An idle connection holds no buffer.
+    pending_ = std::vector<char>{};
+    in_flight_ = std::vector<char>{};
+    run_after_flush();
+  }
+
+  void run_after_flush() {
+    if (!after_flush_) return;
+    auto then = std::move(*after_flush_);
+    after_flush_.reset();
+    then();
   }
 
   void start_close(std::uint16_t code, const std::string& reason) {
@@ -222,13 +302,10 @@ private:
     closing_ = true;
     close_reason_.code = code;
     close_reason_.reason = reason.c_str();
-    // Frames not yet on the wire are dropped: every message is stored, and
-    // the client resumes with ?since= to get them.
-    queue_.truncate(writing_ ? 1 : 0);
-    if (!writing_) do_close();
-  }
-
-  void do_close() {
+    // Frames not yet handed to the kernel are dropped: every message is
+    // stored, and the client resumes with ?since= to get them. The close
+    // frame goes after the bytes already in flight.
+    pending_.clear();
     ws_.async_close(close_reason_, [self = shared_from_this()](
                                        beast::error_code) { self->finish(); });
   }
@@ -243,20 +320,23 @@ private:
 
   // A plain socket underneath: Beast's tcp_stream would add two timers per
   // connection, and the WebSocket layer has its own handshake timeout.
-  websocket::stream<net::ip::tcp::socket> ws_;
+  websocket::stream<coalescing_socket> ws_;
   beast::flat_buffer buffer_;
-  frame_queue queue_;
+  // Outbound bytes: waiting for the next send, and being sent. Two buffers
+  // because appending may reallocate, which the send in flight must not see.
+  std::vector<char> pending_;
+  std::vector<char> in_flight_;
+  std::unique_ptr<std::function<void()>> after_flush_; ///< Beast's teardown
   std::size_t unfinished_ = 0;
   bool has_read_ = false;
   bool writing_ = false;
+  bool flush_scheduled_ = false;
   bool read_paused_ = false;
   bool closing_ = false;
   bool finished_ = false;
   websocket::close_reason close_reason_;
   node_context& node_;
   connection_set& connections_;
-  auth::token_claims who_;
-  message_id since_;
   session_actor session_;
 };
 
@@ -266,9 +346,8 @@ void start_ws_connection(net::ip::tcp::socket socket,
                          beast::http::request<beast::http::string_body> upgrade,
                          node_context& node, connection_set& connections,
                          auth::token_claims who, message_id since) {
-  std::make_shared<ws_connection>(std::move(socket), node, connections,
-                                  std::move(who), since)
-      ->run(std::move(upgrade));
+  std::make_shared<ws_connection>(std::move(socket), node, connections)
+      ->run(std::move(upgrade), std::move(who), since);
 }
 
 } // namespace parley

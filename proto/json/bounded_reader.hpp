@@ -56,10 +56,11 @@ inline bool is_valid_utf8(std::string_view x) {
 
 /// Forwards SAX events to a document while refusing nesting deeper than a
 /// limit and strings that decode to ill-formed UTF-8.
+template <class Document>
 class bounded_handler {
 public:
   /// Builds into `doc`, allowing at most `max_depth` open arrays/objects.
-  bounded_handler(rapidjson::Document& doc, std::size_t max_depth)
+  bounded_handler(Document& doc, std::size_t max_depth)
       : doc_(doc)
       , max_depth_(max_depth) {}
 
@@ -110,7 +111,7 @@ private:
     return false;
   }
 
-  rapidjson::Document& doc_;
+  Document& doc_;
   std::size_t max_depth_;
   std::size_t depth_ = 0;
   std::string refusal_;
@@ -119,15 +120,15 @@ private:
 /// Parses `text` into `doc`. Returns an empty string on success, else why
 /// the text is not acceptable JSON. Never recurses per nesting level: the
 /// reader is iterative and the handler stops at `max_depth`.
-inline std::string parse_bounded(std::string_view text,
-                                 rapidjson::Document& doc,
-                                 std::size_t max_depth) {
+template <class Document>
+std::string parse_bounded(std::string_view text, Document& doc,
+                          std::size_t max_depth) {
   // No kParseStopWhenDoneFlag: trailing non-whitespace is an error.
   constexpr unsigned flags =
       rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   std::string why;
-  auto generate = [&](rapidjson::Document& target) {
-    bounded_handler handler{target, max_depth};
+  auto generate = [&](Document& target) {
+    bounded_handler<Document> handler{target, max_depth};
     // MemoryStream takes the length, so a NUL byte cannot end the text early
     // unnoticed; the reader reads it as end of input, checked below.
     rapidjson::MemoryStream stream{text.data(), text.size()};

@@ -16,6 +16,20 @@ using rapidjson::Value;
 constexpr std::string_view private_message_type = "private_message";
 constexpr std::string_view sync_type = "sync";
 
+// Decoding uses memory on the stack for the DOM and the parser's stack: a
+// typical chat frame fits, so decoding allocates nothing (a default
+// Document allocates its pool object, a 64 KiB chunk and a parse stack per
+// frame). Bigger frames spill into heap chunks of spill_chunk_bytes.
+constexpr std::size_t dom_arena_bytes = 2048;
+constexpr std::size_t parse_stack_arena_bytes = 512;
+constexpr std::size_t parse_stack_initial_bytes = 256;
+constexpr std::size_t spill_chunk_bytes = 8192;
+
+using arena_allocator = rapidjson::MemoryPoolAllocator<>;
+using arena_document =
+    rapidjson::GenericDocument<rapidjson::UTF8<>, arena_allocator,
+                               arena_allocator>;
+
 // An unknown type is echoed in the error message; cap it so that a client
 // cannot make us reflect a whole frame back.
 constexpr std::size_t max_echoed_type_bytes = 32;
@@ -110,7 +124,12 @@ client_frame decode_sync(const Value& frame, std::string client_msg_id) {
 
 client_frame decode_client_frame(std::string_view text,
                                  const frame_limits& bounds) {
-  rapidjson::Document doc;
+  char dom_arena[dom_arena_bytes];
+  char parse_stack_arena[parse_stack_arena_bytes];
+  arena_allocator values{dom_arena, sizeof dom_arena, spill_chunk_bytes};
+  arena_allocator parse_stack{parse_stack_arena, sizeof parse_stack_arena,
+                              spill_chunk_bytes};
+  arena_document doc{&values, parse_stack_initial_bytes, &parse_stack};
   auto why = detail::parse_bounded(text, doc, limits::max_json_depth);
   if (!why.empty())
     return rejected_frame{

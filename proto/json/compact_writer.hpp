@@ -5,18 +5,39 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
-#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 namespace parley::json::detail {
+
+/// A RapidJSON output stream that appends to a std::string, so the text is
+/// built where it will live: no intermediate buffer and no copy at the end.
+class string_sink {
+public:
+  using Ch = char;
+
+  explicit string_sink(std::string& out)
+      : out_(out) {}
+
+  void Put(char c) { out_.push_back(c); }
+  void Flush() {}
+
+private:
+  std::string& out_;
+};
 
 /// Builds one JSON text; strings are escaped by RapidJSON and passed through
 /// as UTF-8 (they come from validated input or from our own code).
 class compact_writer {
 public:
-  compact_writer()
-      : writer_(buffer_) {}
+  /// `expected_bytes` is reserved up front; a good guess means one
+  /// allocation per text.
+  explicit compact_writer(std::size_t expected_bytes = 128)
+      : sink_(text_)
+      , writer_(sink_) {
+    text_.reserve(expected_bytes);
+  }
 
   compact_writer(const compact_writer&) = delete;
   compact_writer& operator=(const compact_writer&) = delete;
@@ -51,8 +72,8 @@ public:
     writer_.Int64(value);
   }
 
-  /// The complete text written so far.
-  std::string text() const { return {buffer_.GetString(), buffer_.GetSize()}; }
+  /// The complete text, moved out: call once, when done writing.
+  std::string text() { return std::move(text_); }
 
 private:
   static rapidjson::SizeType size_of(std::string_view x) {
@@ -63,8 +84,9 @@ private:
     writer_.Key(key.data(), size_of(key));
   }
 
-  rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+  std::string text_;
+  string_sink sink_;
+  rapidjson::Writer<string_sink> writer_;
 };
 
 } // namespace parley::json::detail

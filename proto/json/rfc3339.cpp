@@ -139,7 +139,12 @@ bool read_offset_ms(reader& in, std::int64_t& offset) {
 
 } // namespace
 
-std::string format_rfc3339(timestamp_ms at) {
+rfc3339_text format_rfc3339_fixed(timestamp_ms at) {
+  // The writer stamps a whole batch with one instant, so the same value is
+  // formatted many times in a row on each thread: remember the last one.
+  thread_local timestamp_ms last_at = 0;
+  thread_local rfc3339_text last;
+  if (last.size != 0 && last_at == at) return last;
   // Floor division, written so that no intermediate can overflow even for
   // INT64_MIN (days * ms_per_day could).
   std::int64_t days = at / ms_per_day;
@@ -150,14 +155,21 @@ std::string format_rfc3339(timestamp_ms at) {
   }
   const auto date = civil_from_days(days);
   const std::int64_t seconds_of_day = ms_of_day / ms_per_second;
-  char text[64];
-  std::snprintf(text, sizeof(text),
-                "%04" PRId64 "-%02u-%02uT%02" PRId64 ":%02" PRId64 ":%02" PRId64
-                ".%03" PRId64 "Z",
-                date.year, date.month, date.day, seconds_of_day / 3600,
-                seconds_of_day / 60 % 60, seconds_of_day % 60,
-                ms_of_day % ms_per_second);
-  return text;
+  rfc3339_text result;
+  auto n = std::snprintf(result.data, sizeof(result.data),
+                         "%04" PRId64 "-%02u-%02uT%02" PRId64 ":%02" PRId64
+                         ":%02" PRId64 ".%03" PRId64 "Z",
+                         date.year, date.month, date.day, seconds_of_day / 3600,
+                         seconds_of_day / 60 % 60, seconds_of_day % 60,
+                         ms_of_day % ms_per_second);
+  result.size = static_cast<std::size_t>(n);
+  last_at = at;
+  last = result;
+  return result;
+}
+
+std::string format_rfc3339(timestamp_ms at) {
+  return std::string{format_rfc3339_fixed(at).view()};
 }
 
 std::optional<timestamp_ms> parse_rfc3339(std::string_view text) {

@@ -7,40 +7,44 @@
 
 namespace parley::json {
 
+/// Room for the fixed members of a frame; escaping may exceed it, rarely.
+constexpr std::size_t frame_overhead_bytes = 160;
+
 std::string encode_incoming_message(const chat_message& msg) {
-  detail::compact_writer out;
+  detail::compact_writer out{frame_overhead_bytes + msg.content.size() +
+                             msg.sender_username.size()};
   out.open_object();
   out.member("type", "incoming_message");
   out.member("id", msg.id);
   out.member("sender_id", msg.sender_id);
   out.member("sender_username", msg.sender_username);
   out.member("content", msg.content);
-  out.member("sent_at", format_rfc3339(msg.sent_at_ms));
+  out.member("sent_at", format_rfc3339_fixed(msg.sent_at_ms).view());
   out.close_object();
   return out.text();
 }
 
 std::string encode_message_sent(const chat_message& msg) {
-  detail::compact_writer out;
+  detail::compact_writer out{frame_overhead_bytes + msg.client_msg_id.size()};
   out.open_object();
   out.member("type", "message_sent");
   out.member("id", msg.id);
   out.member("recipient_id", msg.recipient_id);
   if (!msg.client_msg_id.empty())
     out.member("client_msg_id", msg.client_msg_id);
-  out.member("sent_at", format_rfc3339(msg.sent_at_ms));
+  out.member("sent_at", format_rfc3339_fixed(msg.sent_at_ms).view());
   out.close_object();
   return out.text();
 }
 
 std::string encode_outgoing_message(const chat_message& msg) {
-  detail::compact_writer out;
+  detail::compact_writer out{frame_overhead_bytes + msg.content.size()};
   out.open_object();
   out.member("type", "outgoing_message");
   out.member("id", msg.id);
   out.member("recipient_id", msg.recipient_id);
   out.member("content", msg.content);
-  out.member("sent_at", format_rfc3339(msg.sent_at_ms));
+  out.member("sent_at", format_rfc3339_fixed(msg.sent_at_ms).view());
   out.close_object();
   return out.text();
 }

@@ -138,3 +138,22 @@ TEST_CASE("a client's close frame is answered with a close frame") {
   CHECK(answer->close_code() == 1000);
   chat.check_only_markers_stored(*chat.alice_ws);
 }
+
+TEST_CASE("outbound frames carry 7-, 16- and 64-bit lengths, several to one "
+          "send, in order") {
+  // Lengths around the RFC 6455 boundaries (125/126 and 65535/65536 bytes
+  // of payload); bob's frames are written by the node's own framing.
+  chat_pair chat{
+      {"--max-content-bytes", "200000", "--max-frame-bytes", "300000"}};
+  const std::vector<std::size_t> sizes{1, 30, 40, 1000, 65400, 65600, 70000};
+  for (std::size_t i = 0; i < sizes.size(); ++i)
+    chat.alice_ws->send_text(message_frame(
+        chat.bob.id, std::string(sizes[i], static_cast<char>('a' + i))));
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    auto incoming = chat.bob_ws->read_json(expected_frame_timeout);
+    REQUIRE(incoming);
+    CHECK(string_member(*incoming, "type") == "incoming_message");
+    CHECK(string_member(*incoming, "content") ==
+          std::string(sizes[i], static_cast<char>('a' + i)));
+  }
+}
