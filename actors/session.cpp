@@ -51,19 +51,12 @@ void send_error(self_pointer self, error_code code, const std::string& message,
   send_text(self, json::encode_error_frame(code, message, client_msg_id));
 }
 
-/// Session → itself, outside the typed interface (the session's own timer):
-/// fail the stores whose deadline has passed.
-using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
-
 void schedule_deadline_check(self_pointer self) {
   auto& st = self->state;
   if (st.deadline_check_scheduled || st.stores.empty()) return;
   st.deadline_check_scheduled = true;
-  // Anonymous and untyped: the timer is not part of the session's interface;
-  // the default handler below takes it.
-  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
-                         st.stores.front().deadline - self->clock().now(),
-                         deadline_atom::value);
+  self->delayed_send(self, st.stores.front().deadline - self->clock().now(),
+                     deadline_atom::value);
 }
 
 /// Takes a store out of the pending list and returns its client_msg_id;
@@ -103,20 +96,6 @@ void check_store_deadlines(self_pointer self) {
     st.connection->frame_done();
   }
   schedule_deadline_check(self);
-}
-
-/// The session's own deadline timer arrives here, since it is not part of
-/// the typed interface; anything else unexpected is logged and dropped.
-caf::result<caf::message> on_unexpected(self_pointer self,
-                                        caf::scheduled_actor* ptr,
-                                        caf::message_view& x) {
-  auto& content = x.content();
-  if (content.match_elements<caf::atom_value>() &&
-      content.get_as<caf::atom_value>(0) == deadline_atom::value) {
-    check_store_deadlines(self);
-    return caf::message{};
-  }
-  return caf::print_and_drop(ptr, x);
 }
 
 void store_message(self_pointer self, json::private_message_frame& frame) {
@@ -195,10 +174,6 @@ session_actor::behavior_type session_impl(self_pointer self,
           [self](caf::error& err) {
             self->quit(err); // the attached functor closes the socket
           });
-  self->set_default_handler(
-      [self](caf::scheduled_actor* ptr, caf::message_view& x) {
-        return on_unexpected(self, ptr, x);
-      });
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.user)
       self->quit(msg.reason ? msg.reason : make_error(error_code::internal));
@@ -209,6 +184,7 @@ session_actor::behavior_type session_impl(self_pointer self,
         self->state.connection->deliver(std::move(frame.text));
       },
       [self](closed_atom) { self->quit(); },
+      [self](deadline_atom) { check_store_deadlines(self); },
   };
 }
 

@@ -28,7 +28,9 @@ using session_actor = caf::typed_actor<
     // user actor → session: an encoded frame to write to the socket.
     caf::reacts_to<deliver_atom, shared_frame>,
     // connection → session: the socket is gone; finish and exit.
-    caf::reacts_to<closed_atom>>;
+    caf::reacts_to<closed_atom>,
+    // session → itself: fail the stores whose deadline has passed.
+    caf::reacts_to<deadline_atom>>;
 
 /// One online user on this node (actors/user).
 using user_actor = caf::typed_actor<

@@ -34,7 +34,7 @@ writer_actor::behavior_type stuck_writer(writer_actor::pointer self,
         return make_error(error_code::internal);
       },
       [](claim_atom, user_id) { return std::vector<chat_message>{}; },
-      [](delivered_atom, std::vector<message_id>&) {},
+      [](delivered_atom, user_id, message_id) {},
       [](presence_atom, user_id, bool) {},
       [](registry_actor&) {},
       [=](drain_atom) {
@@ -45,6 +45,7 @@ writer_actor::behavior_type stuck_writer(writer_actor::pointer self,
         return true;
       },
       [](flush_atom) {},
+      [](marks_atom) {},
   };
 }
 
