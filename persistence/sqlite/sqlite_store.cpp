@@ -16,12 +16,20 @@ namespace {
 // locked waits this long before the call fails as unavailable.
 constexpr int busy_timeout_ms = 5000;
 
+constexpr int page_size_bytes = 1024;
+
 } // namespace
 
 sqlite_store::sqlite_store(const std::string& path)
     : soci_store(soci::sqlite3, "db=\"" + path + "\"", "sqlite:" + path) {
   auto& sql = session();
   sql << "PRAGMA busy_timeout = " + std::to_string(busy_timeout_ms);
+  // Small pages for a new file (an existing one keeps its size): a commit
+  // writes every page it dirtied to the WAL, and each message dirties a
+  // leaf of four indexes at scattered places. With 1 KiB pages the writer
+  // moved ~30% more messages per second than with the default 4 KiB
+  // (bench/README.md).
+  sql << "PRAGMA page_size = " + std::to_string(page_size_bytes);
   // WAL lets the reader work while the writer commits. It is a property of
   // the file, so the second connection finds it already set.
   std::string journal_mode;

@@ -138,6 +138,22 @@ TEST_CASE("an SQLite database is in WAL mode" *
   CHECK(mode == "wal");
 }
 
+TEST_CASE("a new SQLite database has 1 KiB pages, an existing one keeps "
+          "its own" *
+          doctest::skip(on_postgresql())) {
+  test_database db;
+  int page_size = 0;
+  *raw_session(db.url()) << "PRAGMA page_size = 4096";
+  *raw_session(db.url()) << "CREATE TABLE earlier (x INTEGER)";
+  value_of(persistence::open_store(db.url()));
+  *raw_session(db.url()) << "PRAGMA page_size", soci::into(page_size);
+  CHECK(page_size == 4096);
+  test_database fresh;
+  value_of(persistence::open_store(fresh.url()));
+  *raw_session(fresh.url()) << "PRAGMA page_size", soci::into(page_size);
+  CHECK(page_size == 1024);
+}
+
 TEST_CASE("a database with a newer schema than this build is refused") {
   test_database db;
   value_of(persistence::open_store(db.url()));
