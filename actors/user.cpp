@@ -97,7 +97,6 @@ void finish_push(self_pointer self, attached_session& entry) {
   entry.sent_through = std::max(entry.sent_through, previous);
   out.clear();
   entry.live = true;
-  self->state.all_handed_over = true;
   mark_delivered(self, delivered);
 }
 
@@ -161,15 +160,9 @@ void push_page(self_pointer self, session_actor session,
 
 void start_catch_up(self_pointer self, attached_session& entry,
                     message_id since) {
+  entry.live = false;
   entry.catch_up = ++self->state.next_catch_up;
   entry.claimed.clear();
-  if (since == no_resume && self->state.all_handed_over) {
-    // Nothing to push: skip the writer (saves a round trip per connection
-    // when a user opens many).
-    entry.live = true;
-    return;
-  }
-  entry.live = false;
   if (since == no_resume)
     push_page(self, entry.handle, entry.catch_up);
   else
@@ -203,12 +196,7 @@ void route(self_pointer self, const chat_message& msg,
       entry.held.emplace_back(msg, frame);
     }
   }
-  if (incoming) {
-    if (handed_over)
-      mark_delivered(self, msg.id);
-    else
-      self->state.all_handed_over = false; // held, or nobody live
-  }
+  if (incoming && handed_over) mark_delivered(self, msg.id);
 }
 
 void detach(self_pointer self, const caf::actor_addr& who) {

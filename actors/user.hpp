@@ -34,10 +34,6 @@ struct user_state {
   std::vector<attached_session> sessions;
   std::uint64_t attaches_seen = 0; ///< answers the registry's idle check
   std::uint64_t next_catch_up = 0;
-  /// True once an offline push found nothing more to claim, for as long as
-  /// every incoming route since went to a live session: then nothing of
-  /// this user is undelivered and a new plain connection needs no claim.
-  bool all_handed_over = false;
   static inline const char* name = "user";
 };
 

@@ -4,7 +4,6 @@
 #include <thread>
 #include <vector>
 
-#include "actors/user.hpp"
 #include "tests/actors/actor_fixture.hpp"
 
 using namespace parley;
@@ -232,58 +231,4 @@ TEST_CASE_FIXTURE(actor_fixture,
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::yield();
   CHECK(status_of("bob") == "offline");
-}
-
-TEST_CASE_FIXTURE(actor_fixture,
-                  "a plain session still claims a message that was held for a "
-                  "session which left before catching up") {
-  // A user actor driven by hand, as the registry would drive it, to reach a
-  // state no socket client can time: a route held for a catching-up
-  // session that is then gone. Test actors stand in for the sessions.
-  auto alice = make_user("alice");
-  auto bob = make_user("bob");
-  caf::scoped_actor self{sys};
-  auto as_session = [](const caf::scoped_actor& probe) {
-    return caf::actor_cast<session_actor>(probe);
-  };
-  auto store = [&](const std::string& content) {
-    chat_message draft;
-    draft.sender_id = alice.id;
-    draft.sender_username = alice.username;
-    draft.recipient_id = bob.id;
-    draft.content = content;
-    chat_message stored;
-    self->request(actors.writer, event_timeout, store_atom::value, draft,
-                  as_session(self))
-        .receive([&](chat_message& msg) { stored = std::move(msg); },
-                 [](caf::error& err) { FAIL("store: ", to_string(err)); });
-    return stored;
-  };
-  auto next_id = [](caf::scoped_actor& probe) {
-    message_id id = 0;
-    probe->receive(
-        [&](deliver_atom, const shared_frame& frame) {
-          rapidjson::Document doc;
-          doc.Parse(frame.text->c_str(), frame.text->size());
-          REQUIRE(doc.HasMember("id"));
-          id = doc["id"].GetInt64();
-        },
-        caf::after(event_timeout) >> [] { FAIL("no frame arrived in time"); });
-    return id;
-  };
-  auto user = sys.spawn(user_impl, bob.id, actors.registry, actors.writer,
-                        actors.reader);
-  auto first = std::make_unique<caf::scoped_actor>(sys);
-  self->send(user, attach_atom::value, as_session(*first), no_resume);
-  auto one = store("one");
-  self->send(user, route_atom::value, one, as_session(self));
-  REQUIRE(next_id(*first) == one.id); // live, and its offline push is over
-  auto two = store("two");
-  self->send(user, sync_atom::value, as_session(*first), one.id);
-  self->send(user, route_atom::value, two, as_session(self)); // held
-  first.reset(); // gone before its replay answers
-  caf::scoped_actor second{sys};
-  self->send(user, attach_atom::value, as_session(second), no_resume);
-  CHECK(next_id(second) == two.id);
-  self->send_exit(user, caf::exit_reason::user_shutdown);
 }
