@@ -80,6 +80,15 @@ run_tool() {
   $alive || die "$server exited during $scenario (log: $server_log)"
 }
 
+# settle_database DATABASE: finishes the background work a scenario leaves
+# behind (autovacuum after its inserts, a checkpoint of its WAL) before the
+# next one measures, so that neither lands in another's window; the same
+# for every server.
+settle_database() {
+  "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" \
+    -c "VACUUM (ANALYZE) messages" -c "CHECKPOINT" >/dev/null
+}
+
 # bench_postgres_server KIND: the PostgreSQL scenarios on a fresh database.
 # Users are made once, on a first process; every repeat then starts a fresh
 # one (RSS per connection needs it) and runs conns first.
@@ -106,10 +115,12 @@ bench_postgres_server() {
     local measured=("${common[@]}" --server-pid "$server_pid" --db-pid "$pg_pid")
     run_tool "$name" conns "$r" conns "${measured[@]}" --users "$conns_users" \
       --conns-per-user "$conns_per_user" --hold "$hold_s" --drain "$drain_s"
+    settle_database "$database"
     run_tool "$name" throughput "$r" throughput "${measured[@]}" \
       --users "$traffic_users" --inflight "$inflight" --warmup "$warmup_s" \
       --window "$window_s" --drain "$drain_s"
     for rate in "${rate_targets_per_s[@]}"; do
+      settle_database "$database"
       run_tool "$name" "rate$rate" "$r" rate "${measured[@]}" \
         --users "$traffic_users" --rate "$rate" --warmup "$warmup_s" \
         --window "$window_s" --drain "$rate_drain_s"
