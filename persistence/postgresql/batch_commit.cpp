@@ -176,7 +176,18 @@ void match_ids(const PGresult* result, const write_batch& batch,
   }
 }
 
+/// The name the statement is prepared under, once per connection.
+constexpr const char* statement_name = "parley_commit_batch";
+
 } // namespace
+
+void prepare_batch_commit(PGconn* connection) {
+  result_pointer result{
+      PQprepare(connection, statement_name, commit_statement, 0, nullptr),
+      &PQclear};
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+    throw_failure(connection, result.get());
+}
 
 void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                              const std::vector<std::size_t>& rows,
@@ -192,8 +203,8 @@ void commit_in_one_statement(PGconn* connection, const write_batch& batch,
       users.throughs.close(),    users.statuses.close(),
   };
   constexpr int count = sizeof(values) / sizeof(values[0]);
-  result_pointer result{PQexecParams(connection, commit_statement, count,
-                                     nullptr, values, nullptr, nullptr, 0),
+  result_pointer result{PQexecPrepared(connection, statement_name, count,
+                                       values, nullptr, nullptr, 0),
                         &PQclear};
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
     throw_failure(connection, result.get());

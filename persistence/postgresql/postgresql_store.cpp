@@ -19,7 +19,15 @@ void postgresql_store::write(const write_batch& batch,
   if (rows.empty() && batch.delivered.empty() && batch.presence.empty()) return;
   auto* backend =
       static_cast<soci::postgresql_session_backend*>(session().get_backend());
-  commit_in_one_statement(backend->conn_, batch, rows, outcomes);
+  try {
+    commit_in_one_statement(backend->conn_, batch, rows, outcomes);
+  } catch (const soci::postgresql_soci_error& e) {
+    // 26000: not prepared on this connection yet (first batch, or a
+    // reconnect); nothing was stored, so prepare and run it again.
+    if (e.sqlstate() != "26000") throw;
+    prepare_batch_commit(backend->conn_);
+    commit_in_one_statement(backend->conn_, batch, rows, outcomes);
+  }
   // Rows left at id 0 repeat a stored (sender, client_msg_id): answer them
   // with the original, which may be a row of this very batch. The batch is
   // committed now, so a failure here fails only the row it concerns.

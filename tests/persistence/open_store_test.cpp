@@ -224,6 +224,16 @@ TEST_CASE("a store heals after its connection is lost" *
   db.drop_connections();
   CHECK(store->mark_delivered({{alice, 1}}));
   CHECK(value_of(store->find_account("alice")).has_value());
+  // Batches work on the new connection too (PostgreSQL prepares the batch
+  // statement per connection).
+  chat_message note;
+  note.sender_id = alice;
+  note.recipient_id = alice;
+  note.content = "after the reconnect";
+  auto stored = value_of(store->insert_messages({note, note}));
+  REQUIRE(stored.size() == 2);
+  CHECK_FALSE(stored[0].error);
+  CHECK(stored[1].message.id > stored[0].message.id);
 }
 
 } // namespace parley::testing
