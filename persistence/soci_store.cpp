@@ -295,7 +295,6 @@ soci_store::check_rows(const std::vector<chat_message>& batch,
     while (select.fetch())
       known_users_.insert(id);
   });
-  const auto& known = known_users_;
   std::vector<std::size_t> accepted;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& message = batch[i];
@@ -309,11 +308,11 @@ soci_store::check_rows(const std::vector<chat_message>& batch,
     else if (has_nul(message.client_msg_id))
       error = make_error(error_code::invalid_client_msg_id,
                          "client_msg_id must not contain NUL bytes");
-    else if (known.count(message.recipient_id) == 0)
+    else if (known_users_.count(message.recipient_id) == 0)
       error = make_error(error_code::unknown_recipient,
                          "recipient " + std::to_string(message.recipient_id) +
                              " does not exist");
-    else if (known.count(message.sender_id) == 0)
+    else if (known_users_.count(message.sender_id) == 0)
       error = make_error(error_code::internal,
                          "sender " + std::to_string(message.sender_id) +
                              " does not exist");
@@ -397,11 +396,7 @@ soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
     auto result =
         fetch_messages(std::string{select_messages} + claimable_messages,
                        recipient, through, sql_limit(limit));
-    if (!result.empty()) {
-      auto last = result.back().id;
-      sql_ << "UPDATE users SET delivered_through = :through WHERE id = :id",
-          soci::use(last), soci::use(recipient);
-    }
+    if (!result.empty()) update_delivered({{recipient, result.back().id}});
     transaction.commit();
     return result;
   });

@@ -1,6 +1,7 @@
 // The store operations both SOCI backends share: the SQL is portable between
 // SQLite 3.40 and PostgreSQL 15, so backends add only how to connect, which
-// errors are transient, and (later) a faster insert path.
+// errors are transient, and, where round trips cost (PostgreSQL), a write
+// batch and a claim in one statement each.
 #pragma once
 
 #include <cstddef>

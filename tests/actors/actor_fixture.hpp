@@ -132,17 +132,29 @@ struct actor_fixture {
   /// Opens a session for a user, as an accepted WebSocket upgrade would.
   std::unique_ptr<test_session> open(const user_record& user,
                                      message_id since = no_resume) {
-    auto result = std::make_unique<test_session>(sys);
-    result->connection = std::make_shared<recording_connection>(
-        caf::actor_cast<caf::actor>(result->inbox));
+    return open(config_for(user, since));
+  }
+
+  /// The configuration open() spawns a session with, for tests that change
+  /// a part of it (its writer, its store deadline) first.
+  session_config config_for(const user_record& user,
+                            message_id since = no_resume) {
     session_config config;
-    config.connection = result->connection;
     config.user = user.id;
     config.username = user.username;
     config.since = since;
     config.max_content_bytes = 4096;
     config.registry = actors.registry;
     config.writer = actors.writer;
+    return config;
+  }
+
+  /// Spawns a session with `config`, its frames recorded.
+  std::unique_ptr<test_session> open(session_config config) {
+    auto result = std::make_unique<test_session>(sys);
+    result->connection = std::make_shared<recording_connection>(
+        caf::actor_cast<caf::actor>(result->inbox));
+    config.connection = result->connection;
     result->actor = spawn_session(sys, std::move(config));
     return result;
   }

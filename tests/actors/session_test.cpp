@@ -63,19 +63,10 @@ std::string string_member(const rapidjson::Document& doc, const char* name) {
 std::unique_ptr<test_session> open_with_writer(actor_fixture& fx,
                                                const user_record& user,
                                                writer_actor writer) {
-  auto result = std::make_unique<test_session>(fx.sys);
-  result->connection = std::make_shared<recording_connection>(
-      caf::actor_cast<caf::actor>(result->inbox));
-  session_config config;
-  config.connection = result->connection;
-  config.user = user.id;
-  config.username = user.username;
-  config.max_content_bytes = 4096;
-  config.registry = fx.actors.registry;
+  auto config = fx.config_for(user);
   config.writer = std::move(writer);
   config.store_timeout = test_store_timeout;
-  result->actor = spawn_session(fx.sys, std::move(config));
-  return result;
+  return fx.open(std::move(config));
 }
 
 /// No frame arrives for a while (three store deadlines).

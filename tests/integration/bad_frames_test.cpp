@@ -9,6 +9,7 @@
 
 #include "tests/integration/chat_pair.hpp"
 #include "tests/support/json_body.hpp"
+#include "tests/support/repeated_text.hpp"
 
 using namespace parley::testing;
 
@@ -29,15 +30,6 @@ std::string with_raw_content(std::int64_t recipient, const std::string& content,
                std::to_string(recipient);
   if (!content.empty()) frame += R"(,"content":)" + content;
   return frame + extra + "}";
-}
-
-/// `unit` repeated `times` times.
-std::string repeat(const std::string& unit, std::size_t times) {
-  std::string result;
-  result.reserve(unit.size() * times);
-  for (std::size_t i = 0; i < times; ++i)
-    result += unit;
-  return result;
 }
 
 /// Sends `content` from alice to bob and checks that it is acknowledged and

@@ -11,6 +11,7 @@
 #include "tests/integration/chat_pair.hpp"
 #include "tests/integration/raw_connection.hpp"
 #include "tests/support/json_body.hpp"
+#include "tests/support/repeated_text.hpp"
 
 using namespace parley::testing;
 using namespace std::chrono_literals;
@@ -48,15 +49,6 @@ std::string padded_message(std::int64_t recipient, std::size_t bytes) {
   auto frame = message_frame(recipient, "padded");
   frame.insert(1, std::string(bytes - frame.size(), ' '));
   return frame;
-}
-
-/// `unit` repeated `times` times.
-std::string repeat(const std::string& unit, std::size_t times) {
-  std::string result;
-  result.reserve(unit.size() * times);
-  for (std::size_t i = 0; i < times; ++i)
-    result += unit;
-  return result;
 }
 
 /// Sends every frame from alice, then a message from bob to alice, and

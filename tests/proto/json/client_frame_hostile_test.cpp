@@ -9,10 +9,12 @@
 
 #include "proto/json/client_frame.hpp"
 #include "tests/proto/json/decode_helpers.hpp"
+#include "tests/support/repeated_text.hpp"
 
 using parley::error_code;
 using parley::test::private_message_of;
 using parley::test::rejection_of;
+using parley::testing::repeat;
 
 namespace {
 
@@ -22,14 +24,6 @@ const std::vector<std::string> valid_frames = {
     "{\"type\":\"private_message\",\"recipient_id\":1,\"content\":"
     "\"\xF0\x9F\x98\x80 {[\\\"]}\"}",
 };
-
-std::string repeat(const std::string& unit, std::size_t times) {
-  std::string result;
-  result.reserve(unit.size() * times);
-  for (std::size_t i = 0; i < times; ++i)
-    result += unit;
-  return result;
-}
 
 std::string message_with_content_bytes(const std::string& raw) {
   return R"({"type":"private_message","recipient_id":7,"content":")" + raw +
