@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "proto/domain.hpp"
+
 namespace parley {
 
 /// The gateway's WebSocket connection as seen from actors. Every function is
@@ -15,8 +17,15 @@ public:
   virtual ~connection_port() = default;
 
   /// Queues an encoded text frame; closes the connection with a policy code
-  /// when its bounded write queue overflows.
-  virtual void deliver(std::shared_ptr<const std::string> frame) = 0;
+  /// when its bounded write queue overflows. `id` is the message id the
+  /// frame carries, 0 for none: once the frame is handed to the kernel the
+  /// session hears (written_atom, highest id written so far).
+  virtual void deliver(std::shared_ptr<const std::string> frame,
+                       message_id id) = 0;
+
+  /// Sends drained_atom to the session once the outbound queue is below its
+  /// low mark, at once if it already is (catch-up paces itself with it).
+  virtual void notify_when_drained() = 0;
 
   /// The session has finished one inbound frame; lets a connection that
   /// paused reading for backpressure read again.

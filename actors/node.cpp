@@ -40,6 +40,10 @@ session_actor spawn_session(caf::actor_system& sys, session_config config) {
 
 void stop_node_actors(caf::actor_system& sys, node_actors& actors) {
   caf::scoped_actor self{sys};
+  // Confirmations of the last frames travel session → user → writer: the
+  // user actors hand theirs on before the writer commits for the last time.
+  self->request(actors.registry, drain_timeout, drain_atom::value)
+      .receive([](bool) {}, [](caf::error&) {});
   self->request(actors.writer, drain_timeout, drain_atom::value)
       .receive([](bool) {},
                [](caf::error& err) {

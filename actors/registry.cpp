@@ -6,6 +6,9 @@
 // exactly N attaches, otherwise an attach is in flight and the actor lives.
 #include "actors/registry.hpp"
 
+#include <chrono>
+#include <memory>
+
 #include <caf/all.hpp>
 
 #include "actors/user.hpp"
@@ -17,12 +20,15 @@ namespace {
 
 using self_pointer = registry_actor::stateful_pointer<registry_state>;
 
+/// A user actor answers a drain at once unless its mailbox is deep.
+constexpr auto drain_timeout = std::chrono::seconds(5);
+
 void set_presence(self_pointer self, user_id user, bool online) {
   self->send(self->state.writer, presence_atom::value, user, online);
 }
 
 user_actor join(self_pointer self, user_id user, session_actor& session,
-                message_id since) {
+                stream_options& stream) {
   auto& entry = self->state.users[user];
   if (!entry.handle) {
     auto reg = caf::actor_cast<registry_actor>(self);
@@ -32,7 +38,8 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
     set_presence(self, user, true);
   }
   ++entry.attaches_sent;
-  self->send(entry.handle, attach_atom::value, std::move(session), since);
+  self->send(entry.handle, attach_atom::value, std::move(session),
+             std::move(stream));
   return entry.handle;
 }
 
@@ -74,6 +81,24 @@ void forget(self_pointer self, const caf::actor_addr& who) {
   }
 }
 
+/// Shutdown: every user actor answers once it has handled what came before
+/// (its sessions' last confirmations); then the registry answers.
+caf::result<bool> drain_users(self_pointer self) {
+  if (self->state.users.empty()) return true;
+  // Made only now: a promise takes the reply over from the return value.
+  auto promise = self->make_response_promise<bool>();
+  auto waiting = std::make_shared<std::size_t>(self->state.users.size());
+  for (auto& [id, entry] : self->state.users) {
+    auto answered = [promise, waiting]() mutable {
+      if (--*waiting == 0) promise.deliver(true);
+    };
+    self->request(entry.handle, drain_timeout, drain_atom::value)
+        .then([answered](bool) mutable { answered(); },
+              [answered](caf::error&) mutable { answered(); });
+  }
+  return promise;
+}
+
 } // namespace
 
 registry_actor::behavior_type
@@ -92,8 +117,9 @@ registry_impl(self_pointer self, writer_actor writer, reader_actor reader) {
   });
   return {
       [self](join_atom, user_id user, const std::string&,
-             session_actor& session,
-             message_id since) { return join(self, user, session, since); },
+             session_actor& session, stream_options& stream) {
+        return join(self, user, session, stream);
+      },
       [self](idle_atom, user_id user, std::uint64_t attaches_seen) {
         retire_if_idle(self, user, attaches_seen);
       },
@@ -102,6 +128,7 @@ registry_impl(self_pointer self, writer_actor writer, reader_actor reader) {
         if (msg.sender_id != msg.recipient_id)
           forward(self, msg.sender_id, msg, origin);
       },
+      [self](drain_atom) { return drain_users(self); },
   };
 }
 

@@ -6,19 +6,17 @@
 // While joining, frames wait in the mailbox (await), so the first frame a
 // client sends is handled only once the session belongs to its user actor.
 //
-// Store deadlines: a store the writer cannot commit must end in an
-// "unavailable" error, not in silence. A timed request would do that, but in
-// CAF 0.17 every timed request hands the clock thread a timer (a ring-buffer
-// push that wakes it, a tree insert) and every answer hands it a cancel: two
-// cross-thread wake-ups per chat message. Stores therefore go out without a
-// timeout, and the session keeps their deadlines itself: one delayed
-// deadline_atom to itself while stores are in flight, due when the oldest
-// one expires (under steady load one per store_timeout, not one per store).
+// What the client has confirmed reaches the user actor as confirm_atom:
+// for a connection opened with ?acks=1 only its acks count; for any other,
+// the connection's write completions do (written_atom). Either way nothing
+// counts as delivered that was only handed to the connection.
+//
+// Store deadlines are the writer's: it refuses a store whose deadline passed
+// before its turn, so "unavailable" always means "not stored" and a resend
+// cannot store a message twice.
 #include "actors/session.hpp"
 
-#include <algorithm>
 #include <chrono>
-#include <optional>
 #include <utility>
 #include <variant>
 
@@ -35,15 +33,12 @@ namespace {
 
 using self_pointer = session_actor::stateful_pointer<session_state>;
 
-/// Joining the registry is a local hop; a slow answer means a sick node.
-constexpr auto join_timeout = std::chrono::seconds(10);
-
 /// WebSocket close codes used by the session.
 constexpr std::uint16_t close_internal_error = 1011;
 
 void send_text(self_pointer self, std::string text) {
   self->state.connection->deliver(
-      std::make_shared<const std::string>(std::move(text)));
+      std::make_shared<const std::string>(std::move(text)), 0);
 }
 
 void send_error(self_pointer self, error_code code, const std::string& message,
@@ -51,51 +46,10 @@ void send_error(self_pointer self, error_code code, const std::string& message,
   send_text(self, json::encode_error_frame(code, message, client_msg_id));
 }
 
-void schedule_deadline_check(self_pointer self) {
-  auto& st = self->state;
-  if (st.deadline_check_scheduled || st.stores.empty()) return;
-  st.deadline_check_scheduled = true;
-  self->delayed_send(self, st.stores.front().deadline - self->clock().now(),
-                     deadline_atom::value);
-}
-
-/// Takes a store out of the pending list and returns its client_msg_id;
-/// nothing when it is no longer there (its deadline passed and the client
-/// already heard "unavailable").
-std::optional<std::string> settle(self_pointer self, std::uint32_t seq) {
-  auto& stores = self->state.stores;
-  // Answers come in store order, so this is almost always the first entry.
-  auto i =
-      std::find_if(stores.begin(), stores.end(),
-                   [seq](const store_in_flight& x) { return x.seq == seq; });
-  if (i == stores.end()) return std::nullopt;
-  auto id = std::move(i->client_msg_id);
-  stores.erase(i);
-  return id;
-}
-
-void check_store_deadlines(self_pointer self) {
-  auto& st = self->state;
-  st.deadline_check_scheduled = false;
-  auto now = self->clock().now();
-  // Oldest first: deadlines grow with seq, so the expired ones are a prefix.
-  auto expired = std::find_if(
-      st.stores.begin(), st.stores.end(),
-      [now](const store_in_flight& x) { return x.deadline > now; });
-  std::vector<store_in_flight> failed(
-      std::make_move_iterator(st.stores.begin()),
-      std::make_move_iterator(expired));
-  st.stores.erase(st.stores.begin(), expired);
-  if (st.stores.empty()) st.stores.shrink_to_fit(); // idle: hold no buffer
-  // A late answer from the writer finds nothing to settle and is dropped,
-  // as a timed-out request's answer was.
-  for (auto& store : failed) {
-    send_error(self, error_code::unavailable,
-               message_of(make_error(error_code::unavailable)),
-               store.client_msg_id);
-    st.connection->frame_done();
-  }
-  schedule_deadline_check(self);
+timestamp_ms deadline_of(self_pointer self) {
+  using namespace std::chrono;
+  auto now = system_clock::now() + self->state.store_timeout;
+  return duration_cast<milliseconds>(now.time_since_epoch()).count();
 }
 
 void store_message(self_pointer self, json::private_message_frame& frame) {
@@ -106,27 +60,28 @@ void store_message(self_pointer self, json::private_message_frame& frame) {
   msg.recipient_id = frame.recipient_id;
   msg.content = std::move(frame.content);
   msg.client_msg_id = frame.client_msg_id;
-  auto seq = ++st.stores_sent;
-  st.stores.push_back(store_in_flight{seq,
-                                      self->clock().now() + st.store_timeout,
-                                      std::move(frame.client_msg_id)});
-  schedule_deadline_check(self);
   auto me = caf::actor_cast<session_actor>(self);
-  // No timeout here: check_store_deadlines enforces store_timeout.
-  self->request(st.writer, caf::infinite, store_atom::value, std::move(msg), me)
+  // No timeout here: the writer answers every store, after commit or at its
+  // deadline, and fails them all when it stops.
+  self->request(st.writer, caf::infinite, store_atom::value, std::move(msg), me,
+                deadline_of(self))
       .then(
-          [self, seq](chat_message& stored) {
-            if (!settle(self, seq)) return; // already failed as unavailable
-            send_text(self, json::encode_message_sent(stored));
+          [self](chat_message& stored, bool duplicate) {
+            // A new message's message_sent travels through the user actor,
+            // in id order with the user's other frames; a resend's original
+            // is not routed again, so its answer goes out from here.
+            if (duplicate) send_text(self, json::encode_message_sent(stored));
             self->state.connection->frame_done();
           },
-          [self, seq](caf::error& err) {
-            // The writer refused this store (or is gone).
-            auto id = settle(self, seq);
-            if (!id) return;
-            send_error(self, code_of(err), message_of(err), *id);
+          [self, id = std::move(frame.client_msg_id)](caf::error& err) {
+            send_error(self, code_of(err), message_of(err), id);
             self->state.connection->frame_done();
           });
+}
+
+void confirm(self_pointer self, message_id through) {
+  auto me = caf::actor_cast<session_actor>(self);
+  self->send(self->state.user, confirm_atom::value, me, through);
 }
 
 void handle_frame(self_pointer self, const std::string& text) {
@@ -139,11 +94,33 @@ void handle_frame(self_pointer self, const std::string& text) {
   if (auto* sync = std::get_if<json::sync_frame>(&frame)) {
     auto me = caf::actor_cast<session_actor>(self);
     self->send(self->state.user, sync_atom::value, me, sync->after_id);
+    return; // frame_done once the replay has been sent (synced_atom)
+  }
+  if (auto* ack = std::get_if<json::ack_frame>(&frame)) {
+    if (self->state.acks)
+      confirm(self, ack->up_to_id);
+    else
+      send_error(self, error_code::invalid_ack,
+                 "acks need a connection opened with ?acks=1", {});
   } else {
     auto& rejected = std::get<json::rejected_frame>(frame);
     send_error(self, rejected.code, rejected.message, rejected.client_msg_id);
   }
   self->state.connection->frame_done();
+}
+
+void join(self_pointer self, const session_config& config) {
+  auto me = caf::actor_cast<session_actor>(self);
+  self->request(config.registry, config.join_timeout, join_atom::value,
+                config.user, config.username, me, config.stream)
+      .await(
+          [self](user_actor& user) {
+            self->state.user = user;
+            self->monitor(user);
+          },
+          [self](caf::error& err) {
+            self->quit(err); // the attached functor closes the socket
+          });
 }
 
 } // namespace
@@ -157,23 +134,14 @@ session_actor::behavior_type session_impl(self_pointer self,
   st.writer = config.writer;
   st.max_content_bytes = static_cast<std::uint32_t>(config.max_content_bytes);
   st.store_timeout = config.store_timeout;
+  st.acks = config.stream.acks;
   // Whatever ends this actor (socket gone, user actor lost, exit message),
   // the connection must not outlive it open: closing twice is harmless.
   self->attach_functor([conn = st.connection](const caf::error& reason) {
     if (reason && reason != caf::exit_reason::normal)
       conn->close(close_internal_error, "session ended; reconnect with since");
   });
-  auto me = caf::actor_cast<session_actor>(self);
-  self->request(config.registry, join_timeout, join_atom::value, config.user,
-                config.username, me, config.since)
-      .await(
-          [self](user_actor& user) {
-            self->state.user = user;
-            self->monitor(user);
-          },
-          [self](caf::error& err) {
-            self->quit(err); // the attached functor closes the socket
-          });
+  join(self, config);
   self->set_down_handler([self](caf::down_msg& msg) {
     if (msg.source == self->state.user)
       self->quit(msg.reason ? msg.reason : make_error(error_code::internal));
@@ -181,10 +149,27 @@ session_actor::behavior_type session_impl(self_pointer self,
   return {
       [self](frame_atom, std::string& text) { handle_frame(self, text); },
       [self](deliver_atom, shared_frame& frame) {
-        self->state.connection->deliver(std::move(frame.text));
+        self->state.connection->deliver(std::move(frame.text), frame.id);
       },
       [self](closed_atom) { self->quit(); },
-      [self](deadline_atom) { check_store_deadlines(self); },
+      [self](written_atom, message_id through) {
+        if (!self->state.acks) confirm(self, through);
+      },
+      [self](pace_atom) {
+        auto promise = self->make_response_promise<bool>();
+        self->state.paced.push_back(promise);
+        self->state.connection->notify_when_drained();
+        return promise;
+      },
+      [self](drained_atom) {
+        for (auto& promise : self->state.paced)
+          promise.deliver(true);
+        self->state.paced.clear();
+      },
+      [self](synced_atom, std::uint32_t syncs) {
+        for (std::uint32_t i = 0; i < syncs; ++i)
+          self->state.connection->frame_done();
+      },
   };
 }
 

@@ -3,26 +3,42 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "proto/actor_interfaces.hpp"
 
 namespace parley {
 
-/// One attached session and, while it catches up, the live traffic held
-/// back for it.
+/// A live route held back while its session catches up, encoded.
+struct held_route {
+  message_id id = 0;
+  shared_frame frame;
+  bool is_ack = false; ///< message_sent for the sending session: never dropped
+};
+
+/// One attached session: how it wants its messages, where its catch-up
+/// stands and what its stream has handed over and had confirmed.
 struct attached_session {
   session_actor handle;
-  bool live = false;          ///< false during replay or offline push
+  std::string device; ///< whose delivery cursor this stream moves
+  bool acks = false;  ///< opened with ?acks=1
+  // Catch-up (a replay after since/sync, or the offline push).
+  bool live = false;
+  bool replay = false;        ///< both directions from a cursor, else a push
+  bool claimed = false;       ///< a push knows its device cursor (base)
   std::uint64_t catch_up = 0; ///< generation; stale replies are ignored
-  /// Live routes that arrived during catch-up, with their encoded frame.
-  std::vector<std::pair<chat_message, shared_frame>> held;
-  /// Offline push only: the messages claimed so far, sent when it ends.
-  std::vector<chat_message> claimed;
-  /// The highest id a catch-up handed over: live routes at or below it
-  /// arrive late (they were overtaken by the catch-up) and are dropped.
-  message_id sent_through = 0;
+  message_id position = 0;    ///< the next page starts after this id
+  std::vector<chat_message> page; ///< the page being sent, from `next`
+  std::size_t next = 0;
+  /// Live routes that arrived during catch-up, in id order; bounded: on
+  /// overflow the copies are dropped and the catch-up reads further.
+  std::vector<held_route> held;
+  bool held_overflow = false;
+  std::uint32_t syncs_owed = 0; ///< sync frames answered when this ends
+  // The stream of frames this session has been handed.
+  message_id handed = 0;    ///< highest message id of any frame handed over
+  message_id base = 0;      ///< its messages to the user began above this id
+  message_id confirmed = 0; ///< highest id reported to the writer
 };
 
 /// State of a user actor.
@@ -38,7 +54,9 @@ struct user_state {
 };
 
 /// Fans messages out to every session of the user, drives resume (replay,
-/// then live, with no gap and no duplicate) and the offline push.
+/// then live, with no gap and no duplicate) and the offline push, paced by
+/// each connection's outbound queue, and turns what clients confirm into
+/// delivery marks for their device.
 user_actor::behavior_type
 user_impl(user_actor::stateful_pointer<user_state> self, user_id id,
           registry_actor registry, writer_actor writer, reader_actor reader);

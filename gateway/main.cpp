@@ -100,7 +100,8 @@ int run_node(const options& opts) {
                     spawn_node_actors(sys, std::move(*writer_db),
                                       std::move(*reader_db),
                                       hashing_config{opts.hash_workers, 64}),
-                    {}};
+                    {},
+                    pending_frames{opts.max_pending_frames}};
   connection_set connections;
   auto server = std::make_shared<listener>(ioc, node, connections);
   auto& at = std::get<net::ip::tcp::endpoint>(endpoint);

@@ -4,6 +4,7 @@
 #include "actors/node.hpp"
 #include "gateway/auth/paseto.hpp"
 #include "gateway/options.hpp"
+#include "gateway/server/pending_frames.hpp"
 #include "gateway/session_tracker.hpp"
 
 namespace caf {
@@ -12,13 +13,17 @@ class actor_system;
 
 namespace parley {
 
-/// Read-only after start, except the session tracker (internally locked).
+/// Read-only after start, except the session tracker and the pending frame
+/// count (both safe from any thread).
 struct node_context {
   caf::actor_system& system;
   options opts;
   auth::paseto_key token_key;
   node_actors actors;
   session_tracker sessions;
+  /// Frames all sessions have not finished; bounded by
+  /// --max-pending-frames (set at start).
+  pending_frames pending;
 };
 
 } // namespace parley

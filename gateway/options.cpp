@@ -66,6 +66,9 @@ Options:
   --net-threads N            threads serving sockets (default 1)
   --actor-threads N          CAF scheduler threads (default 2)
   --hash-workers N           concurrent password hashes (default 2)
+  --max-pending-frames N     frames all sessions may have unanswered before
+                             the node stops reading from clients (default
+                             4096)
   --help                     show this text
 )";
 }
@@ -123,6 +126,10 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
                     : flag == "--actor-threads" ? result.actor_threads
                                                 : result.hash_workers;
       field = static_cast<std::size_t>(*n);
+    } else if (flag == "--max-pending-frames") {
+      auto n = count(1, 1000000);
+      if (!n) return bad("expected a count, 1 to 1000000");
+      result.max_pending_frames = static_cast<std::size_t>(*n);
     } else {
       return "unknown option " + std::string{flag} + " (see --help)";
     }

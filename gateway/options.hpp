@@ -23,6 +23,9 @@ struct options {
   std::size_t net_threads = 1;   ///< Asio threads owning the sockets
   std::size_t actor_threads = 2; ///< CAF scheduler workers
   std::size_t hash_workers = 2;  ///< concurrent argon2id computations
+  /// Frames the node's sessions may have unfinished (stores waiting for
+  /// the writer, syncs replaying) before every connection stops reading.
+  std::size_t max_pending_frames = 4096;
 };
 
 /// The parse found --help: print usage and exit 0.

@@ -27,9 +27,9 @@ constexpr const char* insert_message =
     "VALUES (:sender, :receiver, :content, :client_msg_id, :sent_at_ms) "
     "ON CONFLICT DO NOTHING RETURNING id";
 
-// A claim reads above the recipient's watermark; the caller then raises it.
-constexpr const char* claimable_messages =
-    " WHERE m.receiver_id = :receiver AND m.id > :through"
+// The offline push reads above a device's cursor.
+constexpr const char* messages_to_receiver =
+    " WHERE m.receiver_id = :receiver AND m.id > :after"
     " ORDER BY m.id LIMIT :limit";
 
 // Messages matching either of two predicates, paged by id in `order`. Each
@@ -109,6 +109,35 @@ auto soci_store::guarded(const char* what, F body) -> decltype(body()) {
   }
 }
 
+namespace {
+
+bool succeeded(const caf::error& x) {
+  return !x;
+}
+
+template <class T>
+bool succeeded(const caf::expected<T>& x) {
+  return x.engaged();
+}
+
+} // namespace
+
+template <class F>
+auto soci_store::guarded_read(const char* what, F body) -> decltype(body()) {
+  auto was_connected = !reconnect_needed_;
+  auto first = guarded(what, body);
+  if (succeeded(first) || !was_connected || !reconnect_needed_) return first;
+  return guarded(what, body);
+}
+
+caf::error soci_store::probe() {
+  return guarded_read("reach the database", [&]() -> caf::error {
+    int one = 0;
+    sql_ << "SELECT 1", soci::into(one);
+    return {};
+  });
+}
+
 caf::error soci_store::failure(const char* what, const std::exception& e) {
   auto reason = one_line(e.what());
   if (!sql_.is_connected()) {
@@ -184,7 +213,7 @@ caf::expected<std::optional<account>>
 soci_store::find_account(const std::string& username) {
   // No such name can have been stored (create_user refuses it).
   if (has_nul(username)) return std::optional<account>{};
-  return guarded(
+  return guarded_read(
       "find an account", [&]() -> caf::expected<std::optional<account>> {
         account result;
         sql_ << "SELECT id, username, hashed_password, status "
@@ -198,7 +227,7 @@ soci_store::find_account(const std::string& username) {
 }
 
 caf::expected<bool> soci_store::user_exists(user_id id) {
-  return guarded("look a user up", [&]() -> caf::expected<bool> {
+  return guarded_read("look a user up", [&]() -> caf::expected<bool> {
     int count = 0;
     sql_ << "SELECT COUNT(*) FROM users WHERE id = :id", soci::use(id),
         soci::into(count);
@@ -263,9 +292,12 @@ void soci_store::update_delivered(const std::vector<delivery_mark>& marks) {
   if (marks.empty()) return;
   delivery_mark mark;
   soci::statement update =
-      (sql_.prepare << "UPDATE users SET delivered_through = :through "
-                       "WHERE id = :user AND delivered_through < :above",
+      (sql_.prepare << "UPDATE device_cursors SET delivered_through = :through "
+                       "WHERE user_id = :user AND device = :device "
+                       "AND delivered_through >= :base "
+                       "AND delivered_through < :above",
        soci::use(mark.through, "through"), soci::use(mark.user, "user"),
+       soci::use(mark.device, "device"), soci::use(mark.base, "base"),
        soci::use(mark.through, "above"));
   for (const auto& each : marks) {
     mark = each;
@@ -361,16 +393,18 @@ chat_message soci_store::find_original(user_id sender,
   return found.front();
 }
 
-caf::expected<std::vector<user_id>> soci_store::recipients_with_undelivered() {
+caf::expected<std::vector<user_id>> soci_store::users_with_undelivered() {
   using result_type = caf::expected<std::vector<user_id>>;
-  return guarded("find undelivered recipients", [&]() -> result_type {
+  return guarded_read("find undelivered recipients", [&]() -> result_type {
     std::vector<user_id> result;
     user_id id = 0;
-    // One probe of messages_to_receiver per user.
+    // The least advanced device decides, and a user's first device starts
+    // at 0: one probe of messages_to_receiver per user.
     soci::statement select =
         (sql_.prepare << "SELECT u.id FROM users u WHERE EXISTS ("
                          "SELECT 1 FROM messages m WHERE m.receiver_id = u.id "
-                         "AND m.id > u.delivered_through)",
+                         "AND m.id > COALESCE((SELECT MIN(c.delivered_through) "
+                         "FROM device_cursors c WHERE c.user_id = u.id), 0))",
          soci::into(id));
     select.execute();
     while (select.fetch())
@@ -379,26 +413,42 @@ caf::expected<std::vector<user_id>> soci_store::recipients_with_undelivered() {
   });
 }
 
+caf::expected<message_id> soci_store::open_device(user_id user,
+                                                  const std::string& device) {
+  if (has_nul(device))
+    return make_error(error_code::invalid_request,
+                      "device must not contain NUL bytes");
+  return guarded_read(
+      "open a device cursor", [&]() -> caf::expected<message_id> {
+        // Both statements are idempotent, so no transaction: a concurrent first
+        // connection of the same device inserts the same row or finds it.
+        sql_ << "INSERT INTO device_cursors (user_id, device, "
+                "delivered_through) "
+                "SELECT :u1, :device, COALESCE((SELECT MIN(delivered_through) "
+                "FROM device_cursors WHERE user_id = :u2), 0) "
+                "WHERE EXISTS (SELECT 1 FROM users WHERE id = :u3) "
+                "ON CONFLICT (user_id, device) DO NOTHING",
+            soci::use(user, "u1"), soci::use(device, "device"),
+            soci::use(user, "u2"), soci::use(user, "u3");
+        message_id through = 0;
+        sql_ << "SELECT delivered_through FROM device_cursors "
+                "WHERE user_id = :user AND device = :device",
+            soci::use(user, "user"), soci::use(device, "device"),
+            soci::into(through);
+        if (!sql_.got_data())
+          return make_error(error_code::not_found,
+                            "user " + std::to_string(user) + " does not exist");
+        return through;
+      });
+}
+
 caf::expected<std::vector<chat_message>>
-soci_store::claim_undelivered(user_id recipient, std::size_t limit) {
+soci_store::messages_to(user_id recipient, message_id after,
+                        std::size_t limit) {
   using result_type = caf::expected<std::vector<chat_message>>;
-  return guarded("claim undelivered messages", [&]() -> result_type {
-    if (const auto* claim = single_statement_claim())
-      return fetch_messages(claim, recipient, recipient, sql_limit(limit),
-                            recipient);
-    // SQLite: one node per file, and only its writer claims, so nothing
-    // claims concurrently.
-    soci::transaction transaction{sql_};
-    message_id through = 0;
-    sql_ << "SELECT delivered_through FROM users WHERE id = :id",
-        soci::use(recipient), soci::into(through);
-    if (!sql_.got_data()) return std::vector<chat_message>{};
-    auto result =
-        fetch_messages(std::string{select_messages} + claimable_messages,
-                       recipient, through, sql_limit(limit));
-    if (!result.empty()) update_delivered({{recipient, result.back().id}});
-    transaction.commit();
-    return result;
+  return guarded_read("read undelivered messages", [&]() -> result_type {
+    return fetch_messages(std::string{select_messages} + messages_to_receiver,
+                          recipient, after, sql_limit(limit));
   });
 }
 
@@ -407,7 +457,7 @@ soci_store::messages_after(user_id user, message_id after, std::size_t limit) {
   static const auto query = two_sided_page(
       "sender_id = :u1 AND id > :a1", "receiver_id = :u2 AND id > :a2", "ASC");
   using result_type = caf::expected<std::vector<chat_message>>;
-  return guarded("read messages after a cursor", [&]() -> result_type {
+  return guarded_read("read messages after a cursor", [&]() -> result_type {
     auto n = sql_limit(limit);
     return fetch_messages(query, user, after, n, user, after, n, n);
   });
@@ -420,7 +470,7 @@ soci_store::conversation(user_id a, user_id b, std::optional<message_id> before,
       "sender_id = :s1 AND receiver_id = :r1 AND id < :b1",
       "sender_id = :s2 AND receiver_id = :r2 AND id < :b2", "DESC");
   using result_type = caf::expected<std::vector<chat_message>>;
-  return guarded("read a conversation", [&]() -> result_type {
+  return guarded_read("read a conversation", [&]() -> result_type {
     auto bound = before.value_or(std::numeric_limits<message_id>::max());
     auto n = sql_limit(limit);
     return fetch_messages(query, a, b, bound, n, b, a, bound, n, n);

@@ -23,6 +23,7 @@ namespace parley::persistence {
 class soci_store : public store {
 public:
   /// The store operations, as store.hpp documents them.
+  caf::error probe() override;
   caf::expected<user_record>
   create_user(const std::string& username,
               const std::string& password_hash) override;
@@ -35,9 +36,11 @@ public:
   caf::expected<std::vector<insert_outcome>>
   commit(const write_batch& batch) override;
   caf::error mark_delivered(const std::vector<delivery_mark>& marks) override;
+  caf::expected<message_id> open_device(user_id user,
+                                        const std::string& device) override;
   caf::expected<std::vector<chat_message>>
-  claim_undelivered(user_id recipient, std::size_t limit) override;
-  caf::expected<std::vector<user_id>> recipients_with_undelivered() override;
+  messages_to(user_id recipient, message_id after, std::size_t limit) override;
+  caf::expected<std::vector<user_id>> users_with_undelivered() override;
   caf::expected<std::vector<chat_message>>
   messages_after(user_id user, message_id after, std::size_t limit) override;
   caf::expected<std::vector<chat_message>>
@@ -68,13 +71,6 @@ protected:
   /// The stored row a duplicate (sender, client_msg_id) refers to.
   chat_message find_original(user_id sender, const std::string& client_msg_id);
 
-  /// A claim as one statement, where the backend can express it (PostgreSQL:
-  /// data-modifying CTEs) and must lock the watermark row against concurrent
-  /// claims; else nullptr for a transaction of three. Binds,
-  /// in order: recipient, recipient, limit, recipient; rows as
-  /// fetch_messages reads them, in id order.
-  virtual const char* single_statement_claim() const { return nullptr; }
-
   /// A condition "column IN <set>" where the set is the JSON array of
   /// integers bound to `:ids`, so id lists travel as bound parameters.
   virtual std::string in_id_list(const std::string& column) const = 0;
@@ -90,6 +86,13 @@ protected:
 private:
   template <class F>
   auto guarded(const char* what, F body) -> decltype(body());
+
+  /// guarded, for reads: when a connection believed good turns out lost,
+  /// reconnect and read once more, so that the first request after the
+  /// database came back succeeds. Writes are not repeated this way: their
+  /// outcome may be unknown (the writer resolves that by key).
+  template <class F>
+  auto guarded_read(const char* what, F body) -> decltype(body());
 
   /// The parts of a write batch, inside an open transaction.
   void insert_rows(const std::vector<chat_message>& batch,

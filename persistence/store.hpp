@@ -27,12 +27,18 @@ struct insert_outcome {
   bool duplicate = false; ///< (sender, client_msg_id) was already stored
 };
 
-/// A recipient's delivery watermark: every message to `user` with an id up
-/// to `through` has been handed to one of the user's connections (or the
-/// user resumed past it with a cursor). Deliveries to one user happen in id
-/// order, so one number per user replaces a flag on every message row.
+/// The device every connection that names none belongs to.
+inline const std::string default_device{};
+
+/// A step of one device's delivery cursor: every message to `user` with an
+/// id up to `through` has reached the device. It applies only where the
+/// stored cursor is at least `base` (and below `through`): a connection's
+/// stream of messages began at `base`, so it proves nothing about what
+/// came before. Acks of a named device are its own word and use base 0.
 struct delivery_mark {
   user_id user = 0;
+  std::string device; ///< default_device or the client's ?device= name
+  message_id base = 0;
   message_id through = 0;
 };
 
@@ -55,6 +61,10 @@ struct write_batch {
 class store {
 public:
   virtual ~store() = default;
+
+  /// Reconnects when the connection was lost and checks that the database
+  /// answers; none when it does (the writer's outage loop calls this).
+  virtual caf::error probe() = 0;
 
   /// Creates an account; error username_taken if the name exists.
   virtual caf::expected<user_record>
@@ -88,19 +98,27 @@ public:
   virtual caf::expected<std::vector<insert_outcome>>
   commit(const write_batch& batch) = 0;
 
-  /// Raises delivery watermarks; a mark below the stored one, or for an
-  /// unknown user, changes nothing. Several marks of one user: the highest.
+  /// Applies delivery marks (see delivery_mark): a mark whose base is above
+  /// the stored cursor, for an unknown device, or below the cursor changes
+  /// nothing. At most one mark per (user, device) per call.
   virtual caf::error
   mark_delivered(const std::vector<delivery_mark>& marks) = 0;
 
-  /// Returns up to `limit` messages to `recipient` above its watermark, in
-  /// id order, and raises the watermark past them in the same transaction.
-  virtual caf::expected<std::vector<chat_message>>
-  claim_undelivered(user_id recipient, std::size_t limit) = 0;
+  /// The delivery cursor of a device, which starts, on the device's first
+  /// connection, where the least advanced device of the user stands (0 for
+  /// a user's first device): a new device gets what some device lacks.
+  /// Error not_found for an unknown user.
+  virtual caf::expected<message_id> open_device(user_id user,
+                                                const std::string& device) = 0;
 
-  /// The users that have at least one message above their watermark, so that
-  /// the writer can answer most claims without a query.
-  virtual caf::expected<std::vector<user_id>> recipients_with_undelivered() = 0;
+  /// Up to `limit` messages to `recipient` with id > `after`, in id order
+  /// (the offline push, paged by the caller). Reads only.
+  virtual caf::expected<std::vector<chat_message>>
+  messages_to(user_id recipient, message_id after, std::size_t limit) = 0;
+
+  /// The users with a device whose cursor is below a message to them, so
+  /// that the writer can answer most pushes without a query.
+  virtual caf::expected<std::vector<user_id>> users_with_undelivered() = 0;
 
   /// Messages to or from `user` with id > `after`, in id order, at most
   /// `limit` (the resume replay, paged by the caller).

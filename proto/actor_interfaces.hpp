@@ -18,9 +18,6 @@
 
 namespace parley {
 
-/// A "since" value meaning: no resume cursor, push undelivered messages.
-constexpr message_id no_resume = -1;
-
 /// One WebSocket session (actors/session).
 using session_actor = caf::typed_actor<
     // connection → session: one text frame as the client sent it.
@@ -29,43 +26,67 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<deliver_atom, shared_frame>,
     // connection → session: the socket is gone; finish and exit.
     caf::reacts_to<closed_atom>,
-    // session → itself: fail the stores whose deadline has passed.
-    caf::reacts_to<deadline_atom>>;
+    // connection → session: every frame up to the one carrying this message
+    // id has been handed to the kernel.
+    caf::reacts_to<written_atom, message_id>,
+    // user → session: answer once the connection's outbound queue is low
+    // again (catch-up pages wait for it).
+    caf::replies_to<pace_atom>::with<bool>,
+    // connection → session: the outbound queue fell below its low mark.
+    caf::reacts_to<drained_atom>,
+    // user → session: this many sync frames have been answered in full.
+    caf::reacts_to<synced_atom, std::uint32_t>>;
 
 /// One online user on this node (actors/user).
 using user_actor = caf::typed_actor<
-    // registry → user: a new session; `since` is a resume cursor or no_resume.
-    caf::reacts_to<attach_atom, session_actor, message_id>,
+    // registry → user: a new session and how it wants its messages.
+    caf::reacts_to<attach_atom, session_actor, stream_options>,
     // registry → user: a committed message to or from this user; `origin` is
     // the session that sent it (it gets message_sent instead of a copy).
     caf::reacts_to<route_atom, chat_message, session_actor>,
     // session → user: replay everything after the id, then go live again.
     caf::reacts_to<sync_atom, session_actor, message_id>,
+    // session → user: the session's client has every message of its stream
+    // up to this id (an ack, or a write completion for clients that do not
+    // ack): the delivery cursor of its device may move.
+    caf::reacts_to<confirm_atom, session_actor, message_id>,
     // registry → user: no session is left and none is on its way; exit.
-    caf::reacts_to<stop_atom>>;
+    caf::reacts_to<stop_atom>,
+    // registry → user (shutdown): answer once everything before this was
+    // handled, so that the marks it sent reach the writer first.
+    caf::replies_to<drain_atom>::with<bool>>;
 
 /// The hub: user id → user actor (actors/registry).
 using registry_actor = caf::typed_actor<
     // session → registry: attach me to my user (spawned on first session).
     caf::replies_to<join_atom, user_id, std::string, session_actor,
-                    message_id>::with<user_actor>,
+                    stream_options>::with<user_actor>,
     // user → registry: my last session left after `joins_seen` attaches.
     caf::reacts_to<idle_atom, user_id, std::uint64_t>,
     // writer → registry: a message was committed; tell both users.
-    caf::reacts_to<route_atom, chat_message, session_actor>>;
+    caf::reacts_to<route_atom, chat_message, session_actor>,
+    // main → registry (shutdown, after the last session ended): answer once
+    // every user actor has handled what its sessions told it.
+    caf::replies_to<drain_atom>::with<bool>>;
 
 /// The single writer to the database (actors/persistence).
 using writer_actor = caf::typed_actor<
-    // session → writer: store a message; the reply comes after commit (the
-    // original message when the client_msg_id was seen before).
-    caf::replies_to<store_atom, chat_message,
-                    session_actor>::with<chat_message>,
+    // session → writer: store a message unless the deadline (ms since the
+    // epoch) has passed before its turn; the reply comes after commit: the
+    // stored message and whether it was a resend of a stored client_msg_id.
+    caf::replies_to<store_atom, chat_message, session_actor,
+                    timestamp_ms>::with<chat_message, bool>,
     // http api → writer: create an account (username, password hash).
     caf::replies_to<create_atom, std::string, std::string>::with<user_record>,
-    // user → writer: take the undelivered messages of a user (offline push).
-    caf::replies_to<claim_atom, user_id>::with<std::vector<chat_message>>,
-    // user → writer: the user was handed every message up to this id.
-    caf::reacts_to<delivered_atom, user_id, message_id>,
+    // user → writer: a page of messages to a user's device, in id order,
+    // after `after` (no_resume: after the device's cursor), with the cursor
+    // it started from. Reads only: nothing counts as delivered by this.
+    caf::replies_to<claim_atom, user_id, std::string,
+                    message_id>::with<message_id, std::vector<chat_message>>,
+    // user → writer: the device has every message to the user up to
+    // `through`, proven by a stream that began at `base` (delivery_mark).
+    caf::reacts_to<delivered_atom, user_id, std::string, message_id,
+                   message_id>,
     // registry → writer: presence transition (true = online).
     caf::reacts_to<presence_atom, user_id, bool>,
     // main → writer: the registry that hears of every committed message.
@@ -75,7 +96,9 @@ using writer_actor = caf::typed_actor<
     // writer → itself: commit what queued up while the last commit ran.
     caf::reacts_to<flush_atom>,
     // writer → itself: the delivery marks waiting since the first are due.
-    caf::reacts_to<marks_atom>>;
+    caf::reacts_to<marks_atom>,
+    // writer → itself: in an outage, see whether the database is back.
+    caf::reacts_to<probe_atom>>;
 
 /// Read-only queries on their own connection (actors/persistence).
 using reader_actor = caf::typed_actor<

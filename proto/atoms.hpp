@@ -9,6 +9,9 @@ namespace parley {
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
+using written_atom = caf::atom_constant<caf::atom("written")>;
+using pace_atom = caf::atom_constant<caf::atom("pace")>;
+using drained_atom = caf::atom_constant<caf::atom("drained")>;
 
 // Sessions, users and the registry.
 using join_atom = caf::atom_constant<caf::atom("join")>;
@@ -17,6 +20,8 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using route_atom = caf::atom_constant<caf::atom("route")>;
 using sync_atom = caf::atom_constant<caf::atom("sync")>;
+using synced_atom = caf::atom_constant<caf::atom("synced")>;
+using confirm_atom = caf::atom_constant<caf::atom("confirm")>;
 
 // Persistence.
 using store_atom = caf::atom_constant<caf::atom("store")>;
@@ -26,7 +31,7 @@ using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
 using presence_atom = caf::atom_constant<caf::atom("presence")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using marks_atom = caf::atom_constant<caf::atom("marks")>;
-using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;

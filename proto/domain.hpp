@@ -50,6 +50,36 @@ struct chat_message {
   timestamp_ms sent_at_ms = 0;
 };
 
+/// A "since" value meaning: no resume cursor, push undelivered messages.
+constexpr message_id no_resume = -1;
+
+/// How a connection wants its messages (the /ws query parameters).
+struct stream_options {
+  message_id since = no_resume; ///< ?since=: replay after it; else push
+  std::string device;           ///< ?device=: whose delivery cursor; "" default
+  bool acks = false;            ///< ?acks=1: the client acks what it has
+};
+
+inline bool operator==(const stream_options& x, const stream_options& y) {
+  return x.since == y.since && x.device == y.device && x.acks == y.acks;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_options& x) {
+  return f(caf::meta::type_name("stream_options"), x.since, x.device, x.acks);
+}
+
+/// Keys the writer gives messages sent without a client_msg_id begin with
+/// this character, which client keys may not contain: every stored message
+/// has a key, so a batch whose commit outcome is unknown can be written
+/// again without storing anything twice. Such keys never leave the node.
+constexpr char server_key_mark = '\x1f';
+
+/// Whether a stored client_msg_id is one the server made.
+inline bool is_server_key(const std::string& key) {
+  return !key.empty() && key.front() == server_key_mark;
+}
+
 inline bool operator==(const user_record& x, const user_record& y) {
   return x.id == y.id && x.username == y.username && x.status == y.status;
 }

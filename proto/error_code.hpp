@@ -23,6 +23,7 @@ enum class error_code : std::uint8_t {
   content_too_large,     ///< content over --max-content-bytes
   invalid_client_msg_id, ///< client_msg_id not a 1-64 byte string
   invalid_after_id,      ///< sync without a non-negative integer after_id
+  invalid_ack,  ///< ack without a non-negative up_to_id, or without ?acks=1
   binary_frame, ///< binary WebSocket frames are not part of the protocol
   // HTTP
   invalid_request,     ///< malformed body, missing fields, bad query

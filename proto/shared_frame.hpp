@@ -1,6 +1,7 @@
 // An encoded server frame shared, immutable, by every connection it goes to.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -13,16 +14,21 @@ namespace parley {
 
 /// One JSON text frame, encoded once and fanned out by reference. Locally it
 /// travels as a pointer; across the network `inspect` sends the text itself.
+/// `id` is the message id the frame carries (incoming_message,
+/// outgoing_message, message_sent), 0 for other frames: the connection
+/// reports the highest one it has written, which moves delivery cursors.
 struct shared_frame {
   std::shared_ptr<const std::string> text;
+  std::int64_t id = 0;
 };
 
-/// Wraps freshly encoded text.
-inline shared_frame make_shared_frame(std::string text) {
-  return shared_frame{std::make_shared<const std::string>(std::move(text))};
+/// Wraps freshly encoded text of a frame that carries message `id` (or 0).
+inline shared_frame make_shared_frame(std::string text, std::int64_t id = 0) {
+  return shared_frame{std::make_shared<const std::string>(std::move(text)), id};
 }
 
 inline bool operator==(const shared_frame& x, const shared_frame& y) {
+  if (x.id != y.id) return false;
   if (x.text == y.text) return true;
   return x.text && y.text && *x.text == *y.text;
 }
@@ -35,7 +41,7 @@ typename Inspector::result_type inspect(Inspector& f, shared_frame& x) {
     x.text = std::make_shared<const std::string>(std::move(text));
     return caf::none;
   });
-  return f(caf::meta::type_name("shared_frame"), text, rebuild);
+  return f(caf::meta::type_name("shared_frame"), text, x.id, rebuild);
 }
 
 } // namespace parley

@@ -18,6 +18,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
 CAF_ADD_TYPE_ID(parley, (parley::chat_message))
 CAF_ADD_TYPE_ID(parley, (parley::user_record))
 CAF_ADD_TYPE_ID(parley, (parley::account))
+CAF_ADD_TYPE_ID(parley, (parley::stream_options))
 CAF_ADD_TYPE_ID(parley, (std::vector<parley::chat_message>))
 CAF_ADD_TYPE_ID(parley, (std::vector<std::int64_t>))
 

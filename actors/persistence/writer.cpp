@@ -2,16 +2,31 @@
 // presence changes. Idle, one message costs one commit and no timer; under
 // load, everything that queued during a commit goes into the next one.
 //
-//   store ─► validate ─► stores.push ─► (flush not yet scheduled?) send flush
-//   flush ─► one transaction for all queued stores ─► reply + route each
+//   store ─► stores.push ─► (flush not yet scheduled?) send flush
+//   flush ─► one transaction for all queued stores ─► route + reply each
 //
 // The flush message goes to the back of the mailbox, so every request that
 // is already queued is appended to the batch before the flush runs.
+//
+// When the database cannot be reached:
+//
+//   normal ──commit fails: unavailable──► outage ──probe ok──► resolve the
+//     ▲                                   │  ▲                 batch in doubt
+//     │                                   └──┘ probe fails:         │
+//     └───────────────────────────────────────  back off  ◄─────────┘
+//
+// In an outage new stores are refused at once ("unavailable": not stored),
+// marks and presence wait, and the batch whose commit failed stays in
+// doubt: the server may have committed it before the connection broke.
+// Every message has a key (the client's client_msg_id, or one made here),
+// so once the database is back the batch is written again by key: rows
+// that were committed come back as duplicates of themselves and are routed
+// now, the others are stored now; nothing is stored twice or lost.
 #include "actors/persistence/writer.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
+#include <random>
 
 #include <caf/all.hpp>
 
@@ -31,14 +46,19 @@ constexpr std::size_t max_batch_rows = 1000;
 
 /// Delivery marks wait up to this long, then go out together with the next
 /// commit. Under load a batch commits every few milliseconds, and writing
-/// every recipient's watermark with each would cost a users row per
-/// message. A mark lost in a crash means a message may be pushed once more,
-/// never that one is lost; claims, presence changes and shutdown take the
-/// pending marks along at once.
+/// every device's cursor with each would cost a row per message. A mark
+/// lost in a crash means a message may be pushed once more, never that one
+/// is lost; presence changes and shutdown take the marks along at once.
 constexpr auto mark_delay = std::chrono::seconds(1);
 
-/// Rows handed out by one claim (the user actor pages through the rest).
-constexpr std::size_t claim_page_rows = 500;
+/// Rows handed out by one push page; the user actor pages with the same
+/// size, so a shorter page means the end.
+constexpr std::size_t push_page_rows = 200;
+
+/// The outage loop probes the database after this, doubling up to the
+/// longest delay.
+constexpr auto first_retry_delay = std::chrono::milliseconds(100);
+constexpr auto longest_retry_delay = std::chrono::seconds(5);
 
 timestamp_ms now_ms() {
   using namespace std::chrono;
@@ -53,50 +73,117 @@ void schedule_flush(self_pointer self) {
   }
 }
 
-/// Answers one stored row: ack to the sender, route to both users.
+/// Answers one stored row: route to both users (the sending session's
+/// message_sent goes that way too, in order), then the store's answer.
+/// Keys made here never leave the node.
 void settle(self_pointer self, pending_store& entry,
             persistence::insert_outcome& outcome) {
   if (outcome.error) {
     entry.promise.deliver(std::move(outcome.error));
     return;
   }
+  auto& msg = outcome.message;
+  if (is_server_key(msg.client_msg_id)) msg.client_msg_id.clear();
   if (!outcome.duplicate) {
-    auto& newest = self->state.maybe_undelivered[outcome.message.recipient_id];
-    newest = std::max(newest, outcome.message.id);
+    self->state.cursors.note_stored(msg.recipient_id, msg.id);
     if (self->state.registry)
-      self->send(self->state.registry, route_atom::value, outcome.message,
-                 entry.origin);
+      self->send(self->state.registry, route_atom::value, msg, entry.origin);
   }
-  entry.promise.deliver(std::move(outcome.message));
+  entry.promise.deliver(std::move(msg), outcome.duplicate);
 }
 
-/// Marks and presence are best effort: a lost mark means a message may be
-/// pushed once more on a later connection, never that it is lost.
+void refuse(self_pointer self, pending_store& entry, const char* why) {
+  ++self->state.outage.refused;
+  entry.promise.deliver(make_error(error_code::unavailable, why));
+}
+
+/// Stores whose deadline passed while they waited are answered, unstored,
+/// with unavailable: the client may resend them without a second copy.
+void refuse_expired(self_pointer self) {
+  auto& stores = self->state.stores;
+  auto now = now_ms();
+  auto expired = std::stable_partition(
+      stores.begin(), stores.end(),
+      [now](const pending_store& x) { return x.deadline >= now; });
+  for (auto i = expired; i != stores.end(); ++i)
+    i->promise.deliver(
+        make_error(error_code::unavailable,
+                   "not stored: the database did not keep up; send it again"));
+  stores.erase(expired, stores.end());
+}
+
+void start_outage(self_pointer self, const caf::error& why) {
+  auto& outage = self->state.outage;
+  if (outage.active) return;
+  outage.active = true;
+  outage.since = std::chrono::steady_clock::now();
+  outage.refused = 0;
+  outage.retry_delay = first_retry_delay;
+  caf::aout(self) << "parley: the database is unavailable (" << message_of(why)
+                  << "); new messages are refused until it is back"
+                  << std::endl;
+  self->delayed_send(self, outage.retry_delay, probe_atom::value);
+}
+
+/// Marks and presence that could not be committed wait for the next commit.
+void keep_side_effects(self_pointer self, persistence::write_batch& batch) {
+  auto& st = self->state;
+  st.cursors.give_back(batch.delivered);
+  st.presence.insert(st.presence.begin(), batch.presence.begin(),
+                     batch.presence.end());
+}
+
+/// Marks and presence alone. A failure other than an outage loses them: a
+/// lost mark means a message may be pushed once more, never that it is
+/// lost.
 void commit_side_effects(self_pointer self, persistence::write_batch batch) {
   batch.messages.clear();
   if (batch.delivered.empty() && batch.presence.empty()) return;
-  if (auto done = self->state.db->commit(batch); !done)
-    caf::aout(self) << "parley: could not store deliveries or presence: "
-                    << message_of(done.error()) << std::endl;
+  auto done = self->state.db->commit(batch);
+  if (done) return;
+  if (code_of(done.error()) == error_code::unavailable) {
+    keep_side_effects(self, batch);
+    start_outage(self, done.error());
+    return;
+  }
+  caf::aout(self) << "parley: could not store deliveries or presence: "
+                  << message_of(done.error()) << std::endl;
 }
 
-/// Commits queued stores together with marks and presence. If the
-/// transaction fails as a whole, the side effects are retried on their own
-/// and each message alone, so that only an offending row gets an error.
+/// Commits stores together with marks and presence, all sent at `sent_at`.
+/// If the database is unreachable, the stores wait in doubt (see above);
+/// if the transaction fails otherwise, the side effects are retried on
+/// their own and each message alone, so that only an offending row gets an
+/// error. `in_doubt`: the stores were sent before and their duplicates of
+/// the same sent_at are their own rows.
 void commit_batch(self_pointer self, std::vector<pending_store>& stores,
-                  persistence::write_batch batch) {
-  auto sent_at = now_ms();
+                  persistence::write_batch batch, timestamp_ms sent_at,
+                  bool in_doubt = false) {
   for (auto& entry : stores) {
     entry.message.sent_at_ms = sent_at;
     batch.messages.push_back(entry.message);
   }
   auto outcomes = self->state.db->commit(batch);
   if (outcomes && outcomes->size() == stores.size()) {
-    for (std::size_t i = 0; i < stores.size(); ++i)
-      settle(self, stores[i], (*outcomes)[i]);
+    for (std::size_t i = 0; i < stores.size(); ++i) {
+      auto& outcome = (*outcomes)[i];
+      if (in_doubt && outcome.duplicate &&
+          outcome.message.sent_at_ms == sent_at)
+        outcome.duplicate = false; // committed before the connection broke
+      settle(self, stores[i], outcome);
+    }
     return;
   }
   auto err = outcomes ? make_error(error_code::internal) : outcomes.error();
+  if (code_of(err) == error_code::unavailable) {
+    auto& outage = self->state.outage;
+    keep_side_effects(self, batch);
+    outage.in_doubt_sent_at = sent_at;
+    for (auto& entry : stores)
+      outage.in_doubt.push_back(std::move(entry));
+    start_outage(self, err);
+    return;
+  }
   commit_side_effects(self, std::move(batch));
   if (stores.size() == 1) {
     stores.front().promise.deliver(std::move(err));
@@ -105,18 +192,8 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
   for (auto& entry : stores) {
     std::vector<pending_store> single;
     single.push_back(std::move(entry));
-    commit_batch(self, single, {});
+    commit_batch(self, single, {}, sent_at, in_doubt);
   }
-}
-
-/// The queued delivery marks, one per user, emptied.
-std::vector<persistence::delivery_mark> take_marks(self_pointer self) {
-  std::vector<persistence::delivery_mark> marks;
-  marks.reserve(self->state.delivered.size());
-  for (const auto& [user, through] : self->state.delivered)
-    marks.push_back({user, through});
-  self->state.delivered.clear();
-  return marks;
 }
 
 /// Everything queued goes out in as few transactions as max_batch_rows
@@ -124,12 +201,21 @@ std::vector<persistence::delivery_mark> take_marks(self_pointer self) {
 void flush_all(self_pointer self) {
   auto& st = self->state;
   st.flush_scheduled = false;
+  refuse_expired(self);
+  if (st.outage.active) {
+    for (auto& entry : st.stores)
+      refuse(self, entry, "not stored: the database is unavailable");
+    st.stores.clear();
+    return; // marks and presence wait for the database
+  }
   persistence::write_batch side_effects;
   if (st.marks_due || !st.presence.empty()) {
-    side_effects.delivered = take_marks(self);
+    side_effects.delivered = st.cursors.take_marks();
     st.marks_due = false;
   }
   side_effects.presence.swap(st.presence);
+  for (const auto& change : side_effects.presence)
+    if (change.status == presence::offline) st.cursors.forget(change.user);
   do {
     auto count = std::min(st.stores.size(), max_batch_rows);
     std::vector<pending_store> stores(
@@ -139,80 +225,119 @@ void flush_all(self_pointer self) {
     if (stores.empty())
       commit_side_effects(self, std::move(side_effects));
     else
-      commit_batch(self, stores, std::move(side_effects));
+      commit_batch(self, stores, std::move(side_effects), now_ms());
     side_effects = {};
-  } while (!st.stores.empty());
+  } while (!st.stores.empty() && !st.outage.active);
 }
 
-/// Marks queued before a claim must land first, or the claim would hand
-/// out messages that a live session already has.
-void flush_delivered(self_pointer self) {
-  persistence::write_batch marks;
-  marks.delivered = take_marks(self);
-  commit_side_effects(self, std::move(marks));
-}
-
-caf::result<std::vector<chat_message>> claim(self_pointer self, user_id user) {
+/// The outage loop: probe; when the database answers, write the batch in
+/// doubt again and go back to normal.
+void probe(self_pointer self) {
   auto& st = self->state;
-  if (st.maybe_undelivered_loaded && st.maybe_undelivered.count(user) == 0)
-    return std::vector<chat_message>{};
-  flush_delivered(self);
-  auto page = st.db->claim_undelivered(user, claim_page_rows);
-  if (page && page->size() < claim_page_rows) st.maybe_undelivered.erase(user);
-  return reply(std::move(page));
-}
-
-void load_maybe_undelivered(self_pointer self) {
-  auto users = self->state.db->recipients_with_undelivered();
-  if (!users) {
-    caf::aout(self) << "parley: every connection will query for undelivered "
-                       "messages: "
-                    << message_of(users.error()) << std::endl;
+  auto& outage = st.outage;
+  if (!outage.active) return;
+  if (auto err = st.db->probe()) {
+    outage.retry_delay = std::min(
+        outage.retry_delay * 2, std::chrono::milliseconds{longest_retry_delay});
+    self->delayed_send(self, outage.retry_delay, probe_atom::value);
     return;
   }
-  // Their newest undelivered id is not known: only a claim clears them.
-  for (auto user : *users)
-    self->state.maybe_undelivered[user] =
-        std::numeric_limits<message_id>::max();
-  self->state.maybe_undelivered_loaded = true;
+  outage.active = false;
+  auto in_doubt = std::move(outage.in_doubt);
+  outage.in_doubt.clear();
+  auto seconds = std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - outage.since)
+                     .count();
+  caf::aout(self) << "parley: the database is back after " << seconds << " s; "
+                  << outage.refused << " messages were refused meanwhile, "
+                  << in_doubt.size() << " in doubt are written again"
+                  << std::endl;
+  if (!in_doubt.empty())
+    commit_batch(self, in_doubt, {}, outage.in_doubt_sent_at, true);
+  st.marks_due = true;
+  schedule_flush(self);
 }
 
-caf::result<chat_message> accept_store(self_pointer self, chat_message& msg,
-                                       session_actor& origin) {
-  auto promise = self->make_response_promise<chat_message>();
+/// Gives a message sent without client_msg_id a key of the server's.
+void give_key(self_pointer self, chat_message& msg) {
+  if (!msg.client_msg_id.empty()) return;
+  auto& st = self->state;
+  msg.client_msg_id =
+      server_key_mark + st.key_prefix + std::to_string(++st.keys_made);
+}
+
+caf::result<chat_message, bool> accept_store(self_pointer self,
+                                             chat_message& msg,
+                                             session_actor& origin,
+                                             timestamp_ms deadline) {
+  auto promise = self->make_response_promise<chat_message, bool>();
+  give_key(self, msg);
   self->state.stores.push_back(
-      pending_store{std::move(msg), std::move(origin), promise});
+      pending_store{std::move(msg), std::move(origin), deadline, promise});
   schedule_flush(self);
   return promise;
+}
+
+using page_result = caf::result<message_id, std::vector<chat_message>>;
+
+page_result claim(self_pointer self, user_id user, const std::string& device,
+                  message_id after) {
+  auto& st = self->state;
+  auto page = st.cursors.page(*st.db, user, device, after, push_page_rows);
+  if (!page) return std::move(page.error());
+  return page_result{page->cursor, std::move(page->messages)};
+}
+
+void queue_mark(self_pointer self, user_id user, const std::string& device,
+                message_id base, message_id through) {
+  auto& st = self->state;
+  auto queued = st.cursors.mark(*st.db, user, device, base, through);
+  if (!queued) {
+    // In an outage the mark is lost: its messages come once more later.
+    if (!st.outage.active)
+      caf::aout(self) << "parley: could not read a delivery cursor: "
+                      << message_of(queued.error()) << std::endl;
+    return;
+  }
+  if (*queued && !st.marks_timer) {
+    st.marks_timer = true;
+    self->delayed_send(self, mark_delay, marks_atom::value);
+  }
+}
+
+/// A prefix no earlier run used: 64 random bits in hex.
+std::string random_key_prefix() {
+  std::random_device entropy;
+  std::uint64_t bits = (std::uint64_t{entropy()} << 32) | entropy();
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string prefix;
+  for (int shift = 60; shift >= 0; shift -= 4)
+    prefix += digits[(bits >> shift) & 0xf];
+  return prefix + ":";
 }
 
 } // namespace
 
 writer_actor::behavior_type
 writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
-  self->state.db = std::move(db);
-  load_maybe_undelivered(self);
+  auto& st = self->state;
+  st.db = std::move(db);
+  st.key_prefix = random_key_prefix();
+  st.cursors.load_backlog(*st.db);
   return {
-      [self](store_atom, chat_message& msg, session_actor& origin) {
-        return accept_store(self, msg, origin);
+      [self](store_atom, chat_message& msg, session_actor& origin,
+             timestamp_ms deadline) {
+        return accept_store(self, msg, origin, deadline);
       },
       [self](create_atom, const std::string& username,
              const std::string& password_hash) -> caf::result<user_record> {
         return reply(self->state.db->create_user(username, password_hash));
       },
-      [self](claim_atom, user_id user) { return claim(self, user); },
-      [self](delivered_atom, user_id user, message_id through) {
-        auto& st = self->state;
-        auto& mark = st.delivered[user];
-        mark = std::max(mark, through);
-        // Handed everything stored for them: a claim has nothing to find.
-        auto pending = st.maybe_undelivered.find(user);
-        if (pending != st.maybe_undelivered.end() && pending->second <= through)
-          st.maybe_undelivered.erase(pending);
-        if (!st.marks_timer) {
-          st.marks_timer = true;
-          self->delayed_send(self, mark_delay, marks_atom::value);
-        }
+      [self](claim_atom, user_id user, const std::string& device,
+             message_id after) { return claim(self, user, device, after); },
+      [self](delivered_atom, user_id user, const std::string& device,
+             message_id base, message_id through) {
+        queue_mark(self, user, device, base, through);
       },
       [self](marks_atom) {
         self->state.marks_timer = false;
@@ -233,6 +358,7 @@ writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
         return true;
       },
       [self](flush_atom) { flush_all(self); },
+      [self](probe_atom) { probe(self); },
   };
 }
 

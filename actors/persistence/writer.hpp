@@ -1,13 +1,16 @@
 // The writer actor: the one place that writes to the database.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/persistence/delivery_cursors.hpp"
 #include "persistence/store.hpp"
 #include "proto/actor_interfaces.hpp"
 
@@ -17,7 +20,22 @@ namespace parley {
 struct pending_store {
   chat_message message;
   session_actor origin;
-  caf::typed_response_promise<chat_message> promise;
+  timestamp_ms deadline = 0; ///< not stored once this has passed
+  caf::typed_response_promise<chat_message, bool> promise;
+};
+
+/// While the database is unreachable: new stores are refused at once and
+/// one loop with back-off probes it, instead of a retry per row.
+struct database_outage {
+  bool active = false;
+  std::chrono::milliseconds retry_delay{0};
+  std::chrono::steady_clock::time_point since;
+  std::uint64_t refused = 0; ///< stores answered unavailable meanwhile
+  /// The stores of the commit that failed: it may have been committed
+  /// before the connection broke, so they wait and are written again by
+  /// key once the database is back (sent_at as in the first attempt).
+  std::vector<pending_store> in_doubt;
+  timestamp_ms in_doubt_sent_at = 0;
 };
 
 /// State of the writer. Runs detached: every call below blocks on SQL.
@@ -25,20 +43,16 @@ struct writer_state {
   std::shared_ptr<persistence::store> db;
   registry_actor registry;
   std::vector<pending_store> stores;
-  /// Delivery watermarks to raise, highest per user; they wait for
-  /// marks_due (see mark_delay in writer.cpp).
-  std::unordered_map<user_id, message_id> delivered;
+  delivery_cursors cursors;
   bool marks_timer = false; ///< a marks_atom is on its way
   bool marks_due = false;   ///< the next flush takes the marks along
   std::vector<persistence::presence_change> presence;
   bool flush_scheduled = false;
-  /// Users who may have undelivered messages, each with the newest message
-  /// id stored for them: loaded at start, grown by every commit, shrunk by
-  /// claims that come back short and by delivery marks that reach the
-  /// newest id. Claims for anyone else are answered without a query, which
-  /// keeps connection set-up free of SQL. Not usable when loading failed.
-  std::unordered_map<user_id, message_id> maybe_undelivered;
-  bool maybe_undelivered_loaded = false;
+  database_outage outage;
+  /// Keys for messages sent without a client_msg_id: a prefix unique to
+  /// this run and a counter (proto/domain.hpp, server_key_mark).
+  std::string key_prefix;
+  std::uint64_t keys_made = 0;
   static inline const char* name = "writer";
 };
 

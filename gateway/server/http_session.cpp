@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "gateway/bearer_auth.hpp"
+#include "gateway/http/stream_query.hpp"
 #include "gateway/http/target.hpp"
 #include "gateway/http_api.hpp"
 #include "gateway/server/ws_connection.hpp"
@@ -139,19 +141,15 @@ private:
                       default_message(error_code::unauthorized));
       return;
     }
-    bool malformed = false;
-    auto since =
-        query_integer(*target, "since", 0,
-                      std::numeric_limits<std::int64_t>::max(), malformed);
-    if (malformed) {
-      reply_and_close(400, error_code::invalid_request,
-                      "since must be a non-negative message id");
+    auto stream = parse_stream_options(*target);
+    if (auto* why = std::get_if<std::string>(&stream)) {
+      reply_and_close(400, error_code::invalid_request, *why);
       return;
     }
     stream_.expires_never();
     start_ws_connection(stream_.release_socket(), std::move(req), node_,
                         connections_, std::move(*who),
-                        since.value_or(no_resume));
+                        std::move(std::get<stream_options>(stream)));
   }
 
   void shutdown() {

@@ -14,6 +14,8 @@
 // the client down through TCP instead of growing mailboxes.
 #include "gateway/server/ws_connection.hpp"
 
+#include <algorithm>
+#include <iostream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -47,6 +49,10 @@ constexpr std::size_t max_unfinished_frames = 32;
 /// ?since= later).
 constexpr std::size_t max_queued_bytes = 1024 * 1024;
 
+/// A catch-up waiting to send its next chunk goes on once the queue is
+/// below this (actors/user_catch_up.cpp sends chunks of 256 KiB).
+constexpr std::size_t drained_bytes = 256 * 1024;
+
 /// First byte of an unfragmented text frame (FIN + opcode 1), RFC 6455 5.2.
 constexpr unsigned char final_text_frame = 0x81;
 
@@ -78,7 +84,7 @@ public:
   /// The claims and cursor ride in the accept handler rather than in
   /// members: after the handshake the connection no longer needs them.
   void run(beast::http::request<beast::http::string_body> upgrade,
-           auth::token_claims who, message_id since) {
+           auth::token_claims who, stream_options stream) {
     ws_.set_option(websocket::stream_base::timeout{
         handshake_timeout, websocket::stream_base::none(), false});
     enable_keepalive();
@@ -97,25 +103,31 @@ public:
     ws_.read_message_max(node_.opts.max_frame_bytes);
     ws_.async_accept(upgrade, beast::bind_front_handler(
                                   &ws_connection::on_accept, shared_from_this(),
-                                  std::move(who), since));
+                                  std::move(who), std::move(stream)));
   }
 
   // -- connection_port: callable from any thread --------------------------
 
-  void deliver(std::shared_ptr<const std::string> frame) override {
+  void deliver(std::shared_ptr<const std::string> frame,
+               message_id id) override {
     net::post(ws_.get_executor(),
-              [self = shared_from_this(), frame = std::move(frame)]() mutable {
-                self->enqueue(*frame);
-              });
+              [self = shared_from_this(), frame = std::move(frame),
+               id]() mutable { self->enqueue(*frame, id); });
+  }
+
+  void notify_when_drained() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->drain_wanted_ = true;
+      self->report_drained();
+    });
   }
 
   void frame_done() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (self->finished_) return; // finish() released its frames already
       --self->unfinished_;
-      if (self->read_paused_ && !self->closing_) {
-        self->read_paused_ = false;
-        self->do_read();
-      }
+      self->node_.pending.finish();
+      self->resume_reading();
     });
   }
 
@@ -144,7 +156,7 @@ public:
 private:
   net::ip::tcp::socket& tcp_socket() { return ws_.next_layer().next_layer(); }
 
-  void on_accept(auth::token_claims who, message_id since,
+  void on_accept(auth::token_claims who, stream_options stream,
                  beast::error_code ec) {
     if (ec) return; // handshake failed: no session was ever spawned
     connections_.add(shared_from_this());
@@ -152,7 +164,8 @@ private:
     config.connection = shared_from_this();
     config.user = who.user;
     config.username = std::move(who.username);
-    config.since = since;
+    user_ = who.user;
+    config.stream = std::move(stream);
     config.max_content_bytes = node_.opts.max_content_bytes;
     config.registry = node_.actors.registry;
     config.writer = node_.actors.writer;
@@ -201,30 +214,82 @@ private:
     }
     if (!ws_.got_text()) {
       buffer_.consume(buffer_.size());
-      enqueue(json::encode_error_frame(
-          error_code::binary_frame, default_message(error_code::binary_frame)));
+      enqueue(
+          json::encode_error_frame(error_code::binary_frame,
+                                   default_message(error_code::binary_frame)),
+          0);
       do_read();
       return;
     }
     auto text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     caf::anon_send(session_, frame_atom::value, std::move(text));
-    if (++unfinished_ >= max_unfinished_frames)
-      read_paused_ = true;
-    else
+    ++unfinished_;
+    auto node_has_room = node_.pending.add();
+    if (unfinished_ < max_unfinished_frames && node_has_room &&
+        !node_.pending.full()) {
       do_read();
+      return;
+    }
+    read_paused_ = true;
+    if (!node_has_room || node_.pending.full()) wait_for_node();
+  }
+
+  /// Reads again once this connection and the node are below their bounds.
+  void resume_reading() {
+    if (!read_paused_ || closing_ || finished_ ||
+        unfinished_ >= max_unfinished_frames)
+      return;
+    if (node_.pending.full()) {
+      wait_for_node();
+      return;
+    }
+    read_paused_ = false;
+    do_read();
+  }
+
+  /// The node is at its bound: read again when it has room.
+  void wait_for_node() {
+    if (waiting_for_node_) return;
+    waiting_for_node_ = true;
+    node_.pending.when_below([weak = weak_from_this()] {
+      auto self = weak.lock();
+      if (!self) return;
+      net::post(self->ws_.get_executor(), [self] {
+        self->waiting_for_node_ = false;
+        self->resume_reading();
+      });
+    });
   }
 
   /// Appends one text frame; ws_.is_open() is false once the peer's close
   /// frame was read, and nothing may follow the close reply.
-  void enqueue(const std::string& frame) {
+  /// Frames dropped here are not reported as written, so they count as
+  /// undelivered and are pushed again on the client's next connection.
+  void enqueue(const std::string& frame, message_id id) {
     if (closing_ || finished_ || !ws_.is_open()) return;
-    if (pending_.size() + in_flight_.size() + frame.size() > max_queued_bytes) {
+    if (queued_bytes() + frame.size() > max_queued_bytes) {
+      std::cerr << "parley: closing a connection of user " << user_
+                << " with 1008: client too slow, " << queued_bytes()
+                << " bytes queued and a frame of " << frame.size() << " waiting"
+                << std::endl;
       start_close(close_policy, "client too slow; reconnect with since");
       return;
     }
     append_text_header(frame.size());
     append(frame.data(), frame.size());
+    pending_id_ = std::max(pending_id_, id);
+  }
+
+  std::size_t queued_bytes() const {
+    return pending_.size() + in_flight_.size();
+  }
+
+  /// Tells the session, once, that a catch-up may send its next chunk.
+  void report_drained() {
+    if (!drain_wanted_ || queued_bytes() >= drained_bytes || !session_) return;
+    drain_wanted_ = false;
+    caf::anon_send(session_, drained_atom::value);
   }
 
   /// RFC 6455 5.2: a server's frames are unmasked; the length takes 1, 3
@@ -266,6 +331,7 @@ private:
     }
     writing_ = true;
     in_flight_.swap(pending_);
+    in_flight_id_ = pending_id_;
     net::async_write(tcp_socket(), net::buffer(in_flight_),
                      beast::bind_front_handler(&ws_connection::on_flushed,
                                                shared_from_this()));
@@ -274,6 +340,11 @@ private:
   void on_flushed(beast::error_code ec, std::size_t) {
     writing_ = false;
     in_flight_.clear();
+    if (!ec && in_flight_id_ > written_id_ && session_) {
+      // Everything up to this frame is with the kernel now.
+      written_id_ = in_flight_id_;
+      caf::anon_send(session_, written_atom::value, written_id_);
+    }
     if (ec) {
       pending_.clear();
       run_after_flush(); // a teardown waiting for us fails on its own
@@ -282,11 +353,13 @@ private:
     }
     if (!pending_.empty()) {
       start_flush();
+      report_drained();
       return;
     }
     // An idle connection holds no buffer.
     pending_ = std::vector<char>{};
     in_flight_ = std::vector<char>{};
+    report_drained();
     run_after_flush();
   }
 
@@ -302,10 +375,11 @@ private:
     closing_ = true;
     close_reason_.code = code;
     close_reason_.reason = reason.c_str();
-    // Frames not yet handed to the kernel are dropped: every message is
-    // stored, and the client resumes with ?since= to get them. The close
-    // frame goes after the bytes already in flight.
-    pending_.clear();
+    // A client too slow to read loses the frames not yet handed to the
+    // kernel (they are stored, unconfirmed, and come again on its next
+    // connection); any other close lets queued frames go first, so that a
+    // shutdown delivers what it can. The close frame follows them.
+    if (code == close_policy) pending_.clear();
     ws_.async_close(close_reason_, [self = shared_from_this()](
                                        beast::error_code) { self->finish(); });
   }
@@ -314,6 +388,10 @@ private:
   void finish() {
     if (finished_) return;
     finished_ = true;
+    // Frames the session will never finish now must not hold the node's
+    // bound forever.
+    for (; unfinished_ > 0; --unfinished_)
+      node_.pending.finish();
     if (session_) caf::anon_send(session_, closed_atom::value);
     connections_.remove(this);
   }
@@ -328,10 +406,16 @@ private:
   std::vector<char> in_flight_;
   std::unique_ptr<std::function<void()>> after_flush_; ///< Beast's teardown
   std::size_t unfinished_ = 0;
+  message_id pending_id_ = 0;   ///< highest message id in pending_
+  message_id in_flight_id_ = 0; ///< highest message id in in_flight_
+  message_id written_id_ = 0;   ///< highest reported to the session
+  user_id user_ = 0;            ///< for log lines
+  bool drain_wanted_ = false;   ///< the session waits for drained_atom
   bool has_read_ = false;
   bool writing_ = false;
   bool flush_scheduled_ = false;
   bool read_paused_ = false;
+  bool waiting_for_node_ = false;
   bool closing_ = false;
   bool finished_ = false;
   websocket::close_reason close_reason_;
@@ -345,9 +429,9 @@ private:
 void start_ws_connection(net::ip::tcp::socket socket,
                          beast::http::request<beast::http::string_body> upgrade,
                          node_context& node, connection_set& connections,
-                         auth::token_claims who, message_id since) {
+                         auth::token_claims who, stream_options stream) {
   std::make_shared<ws_connection>(std::move(socket), node, connections)
-      ->run(std::move(upgrade), std::move(who), since);
+      ->run(std::move(upgrade), std::move(who), std::move(stream));
 }
 
 } // namespace parley

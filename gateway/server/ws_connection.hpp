@@ -19,6 +19,6 @@ void start_ws_connection(
     boost::asio::ip::tcp::socket socket,
     boost::beast::http::request<boost::beast::http::string_body> upgrade,
     node_context& node, connection_set& connections, auth::token_claims who,
-    message_id since);
+    stream_options stream);
 
 } // namespace parley

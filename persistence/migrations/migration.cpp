@@ -82,6 +82,22 @@ DROP INDEX messages_undelivered;
 ALTER TABLE messages DROP COLUMN delivered;
 )sql";
 
+// Delivery is counted per device (README, "Delivery guarantees"): a cursor
+// row per device a user has connected with, "" for connections that name
+// none. Every user's default device starts at the old per-user watermark.
+// users.delivered_through stays, unused, so that older builds' data is not
+// rewritten; nothing reads it any more.
+const char* const device_cursors = R"sql(
+CREATE TABLE device_cursors (
+  user_id BIGINT NOT NULL,
+  device TEXT NOT NULL,
+  delivered_through BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, device)
+);
+INSERT INTO device_cursors (user_id, device, delivered_through)
+  SELECT id, '', delivered_through FROM users;
+)sql";
+
 void apply_migrations(soci::session& sql, const migration_plan& plan) {
   for (const auto* statement : plan.begin_exclusive)
     sql << statement;

@@ -50,6 +50,7 @@ const migration_plan& postgresql_migrations() {
            {users_and_messages, version_1_message_indexes}},
           {2, "delivery watermark", {version_2_delivery_watermark}},
           {3, "no foreign key checks per message", {drop_message_foreign_keys}},
+          {4, "delivery cursors per device", {device_cursors}},
       },
   };
   return plan;

@@ -40,6 +40,7 @@ const migration_plan& sqlite_migrations() {
            "users and messages",
            {users_and_messages, version_1_message_indexes}},
           {2, "delivery watermark", {version_2_delivery_watermark}},
+          {3, "delivery cursors per device", {device_cursors}},
       },
   };
   return plan;

@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -23,8 +22,9 @@ namespace parley::persistence {
 
 namespace {
 
-// The users UPDATE skips rows it would not change, so an idle mark does not
-// write a new row version.
+// The UPDATEs skip rows they would not change, so an idle mark or presence
+// change does not write a new row version. A mark applies only where the
+// stored cursor is at least its base (store.hpp, delivery_mark).
 constexpr const char* commit_statement =
     "WITH inserted AS ("
     "INSERT INTO messages "
@@ -35,14 +35,18 @@ constexpr const char* commit_statement =
     "WITH ORDINALITY AS x(s, r, c, k, t, n) "
     "ORDER BY n ON CONFLICT DO NOTHING "
     "RETURNING id, sender_id, client_msg_id), "
+    "marked AS ("
+    "UPDATE device_cursors SET delivered_through = y.through "
+    "FROM unnest(CAST($6 AS BIGINT[]), CAST($7 AS TEXT[]), "
+    "CAST($8 AS BIGINT[]), CAST($9 AS BIGINT[])) AS y(id, device, base, "
+    "through) "
+    "WHERE device_cursors.user_id = y.id AND device_cursors.device = y.device "
+    "AND device_cursors.delivered_through >= y.base "
+    "AND device_cursors.delivered_through < y.through), "
     "changed AS ("
-    "UPDATE users SET "
-    "delivered_through = GREATEST(users.delivered_through, y.through), "
-    "status = COALESCE(y.status, users.status) "
-    "FROM unnest(CAST($6 AS BIGINT[]), CAST($7 AS BIGINT[]), "
-    "CAST($8 AS TEXT[])) AS y(id, through, status) "
-    "WHERE users.id = y.id AND (y.through > users.delivered_through "
-    "OR y.status <> users.status)) "
+    "UPDATE users SET status = z.status "
+    "FROM unnest(CAST($10 AS BIGINT[]), CAST($11 AS TEXT[])) AS z(id, status) "
+    "WHERE users.id = z.id AND z.status <> users.status) "
     "SELECT id, sender_id, client_msg_id FROM inserted";
 
 /// Appends a text element of a PostgreSQL array literal: quoted, with
@@ -88,30 +92,43 @@ struct message_arrays {
   }
 };
 
-/// One users row per user: the highest mark and the last presence change,
-/// since a joined UPDATE changes each row at most once.
-struct user_arrays {
-  array_literal ids, throughs, statuses;
+/// One row per (user, device): a joined UPDATE changes each row at most
+/// once. Marks of one device that chain (the next one's base is within the
+/// previous step) merge into one step; a mark that does not chain waits
+/// for no one: it is dropped, as it would not apply after the first.
+struct mark_arrays {
+  array_literal ids, devices, bases, throughs;
 
-  explicit user_arrays(const write_batch& batch) {
-    struct change {
-      message_id through = 0;
-      std::optional<presence> status;
-    };
-    std::map<user_id, change> changes;
-    for (const auto& mark : batch.delivered) {
-      auto& through = changes[mark.user].through;
-      through = std::max(through, mark.through);
+  explicit mark_arrays(const std::vector<delivery_mark>& marks) {
+    std::map<std::pair<user_id, std::string>, std::pair<message_id, message_id>>
+        steps;
+    for (const auto& mark : marks) {
+      auto [i, added] = steps.emplace(std::make_pair(mark.user, mark.device),
+                                      std::make_pair(mark.base, mark.through));
+      auto& [base, through] = i->second;
+      if (!added && mark.base <= through)
+        through = std::max(through, mark.through);
     }
-    for (const auto& update : batch.presence)
-      changes[update.user].status = update.status;
-    for (const auto& [user, change] : changes) {
+    for (const auto& [key, step] : steps) {
+      ids.next() += std::to_string(key.first);
+      append_text(devices.next(), key.second);
+      bases.next() += std::to_string(step.first);
+      throughs.next() += std::to_string(step.second);
+    }
+  }
+};
+
+/// One users row per user: the last presence change wins.
+struct presence_arrays {
+  array_literal ids, statuses;
+
+  explicit presence_arrays(const std::vector<presence_change>& changes) {
+    std::map<user_id, presence> last;
+    for (const auto& change : changes)
+      last[change.user] = change.status;
+    for (const auto& [user, status] : last) {
       ids.next() += std::to_string(user);
-      throughs.next() += std::to_string(change.through);
-      if (change.status)
-        statuses.next() += to_string(*change.status);
-      else
-        statuses.next() += "NULL";
+      statuses.next() += to_string(status);
     }
   }
 };
@@ -195,12 +212,15 @@ void commit_in_one_statement(PGconn* connection, const write_batch& batch,
   message_arrays messages;
   for (auto row : rows)
     messages.add(batch.messages[row]);
-  user_arrays users{batch};
+  mark_arrays marks{batch.delivered};
+  presence_arrays presence{batch.presence};
   const char* values[] = {
       messages.senders.close(),  messages.receivers.close(),
       messages.contents.close(), messages.keys.close(),
-      messages.times.close(),    users.ids.close(),
-      users.throughs.close(),    users.statuses.close(),
+      messages.times.close(),    marks.ids.close(),
+      marks.devices.close(),     marks.bases.close(),
+      marks.throughs.close(),    presence.ids.close(),
+      presence.statuses.close(),
   };
   constexpr int count = sizeof(values) / sizeof(values[0]);
   result_pointer result{PQexecPrepared(connection, statement_name, count,

@@ -44,22 +44,6 @@ void postgresql_store::write(const write_batch& batch,
   }
 }
 
-const char* postgresql_store::single_statement_claim() const {
-  // The watermark row is locked first, so a concurrent claim of the same
-  // user waits and then reads past what this one took.
-  return "WITH watermark AS ("
-         "SELECT delivered_through FROM users WHERE id = :r1 FOR UPDATE), "
-         "picked AS (SELECT * FROM messages WHERE receiver_id = :r2 "
-         "AND id > (SELECT delivered_through FROM watermark) "
-         "ORDER BY id LIMIT :limit), "
-         "raised AS (UPDATE users SET delivered_through = "
-         "(SELECT MAX(id) FROM picked) "
-         "WHERE id = :r3 AND EXISTS (SELECT 1 FROM picked)) "
-         "SELECT p.id, p.sender_id, u.username, p.receiver_id, p.content, "
-         "p.client_msg_id, p.sent_at_ms "
-         "FROM picked p JOIN users u ON u.id = p.sender_id ORDER BY p.id";
-}
-
 std::string postgresql_store::in_id_list(const std::string& column) const {
   return column + " IN (SELECT CAST(value AS BIGINT) FROM "
                   "json_array_elements_text(CAST(:ids AS JSON)))";

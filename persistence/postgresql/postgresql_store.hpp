@@ -17,7 +17,6 @@ public:
 protected:
   void write(const write_batch& batch, const std::vector<std::size_t>& rows,
              std::vector<insert_outcome>& outcomes) override;
-  const char* single_statement_claim() const override;
   std::string in_id_list(const std::string& column) const override;
   error_code code_for(const std::exception& e) const override;
 };

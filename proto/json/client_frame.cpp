@@ -15,6 +15,7 @@ using rapidjson::Value;
 
 constexpr std::string_view private_message_type = "private_message";
 constexpr std::string_view sync_type = "sync";
+constexpr std::string_view ack_type = "ack";
 
 // Decoding uses memory on the stack for the DOM and the parser's stack: a
 // typical chat frame fits, so decoding allocates nothing (a default
@@ -59,13 +60,21 @@ struct client_msg_id_check {
   bool usable = true;
 };
 
-// A NUL is refused too: the id is stored, and PostgreSQL text cannot hold it.
+bool has_control_character(std::string_view text) {
+  for (unsigned char c : text)
+    if (c < 0x20) return true;
+  return false;
+}
+
+// Control characters (NUL included: PostgreSQL text cannot hold it) are
+// refused: keys the server makes for messages sent without one begin with
+// one (proto/domain.hpp), so no client key can ever equal them.
 client_msg_id_check check_client_msg_id(const Value& frame) {
   const Value* id = find(frame, "client_msg_id");
   if (id == nullptr) return {};
   if (!id->IsString() || id->GetStringLength() == 0 ||
       id->GetStringLength() > limits::max_client_msg_id_bytes ||
-      view_of(*id).find('\0') != std::string_view::npos)
+      has_control_character(view_of(*id)))
     return {{}, false};
   return {std::string{view_of(*id)}, true};
 }
@@ -111,6 +120,15 @@ client_frame decode_private_message(const Value& frame,
                                std::move(client_msg_id)};
 }
 
+client_frame decode_ack(const Value& frame, std::string client_msg_id) {
+  const Value* up_to = find(frame, "up_to_id");
+  if (up_to == nullptr || !up_to->IsInt64() || up_to->GetInt64() < 0)
+    return rejected_frame{error_code::invalid_ack,
+                          default_message(error_code::invalid_ack),
+                          std::move(client_msg_id)};
+  return ack_frame{up_to->GetInt64()};
+}
+
 client_frame decode_sync(const Value& frame, std::string client_msg_id) {
   const Value* after = find(frame, "after_id");
   if (after == nullptr || !after->IsInt64() || after->GetInt64() < 0)
@@ -145,7 +163,7 @@ client_frame decode_client_frame(std::string_view text,
     return rejected_frame{error_code::missing_type,
                           default_message(error_code::missing_type), id.value};
   auto name = view_of(*type);
-  if (name != private_message_type && name != sync_type)
+  if (name != private_message_type && name != sync_type && name != ack_type)
     return rejected_frame{error_code::unknown_type,
                           "unknown frame type \"" + echo_of(name) + "\"",
                           id.value};
@@ -154,6 +172,7 @@ client_frame decode_client_frame(std::string_view text,
                           default_message(error_code::invalid_client_msg_id),
                           {}};
   if (name == sync_type) return decode_sync(doc, std::move(id.value));
+  if (name == ack_type) return decode_ack(doc, std::move(id.value));
   return decode_private_message(doc, bounds, std::move(id.value));
 }
 

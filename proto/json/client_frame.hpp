@@ -25,6 +25,11 @@ struct sync_frame {
   message_id after_id = 0;
 };
 
+/// {"type":"ack","up_to_id":N}: the client has every message to it up to N.
+struct ack_frame {
+  message_id up_to_id = 0;
+};
+
 /// A frame that failed validation; client_msg_id is echoed when the frame
 /// carried a usable one.
 struct rejected_frame {
@@ -35,7 +40,7 @@ struct rejected_frame {
 
 /// What a text frame decodes to.
 using client_frame =
-    std::variant<private_message_frame, sync_frame, rejected_frame>;
+    std::variant<private_message_frame, sync_frame, ack_frame, rejected_frame>;
 
 /// Bounds applied while decoding (from the command line).
 struct frame_limits {

@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include <caf/all.hpp>
 #include <doctest/doctest.h>
@@ -19,14 +22,27 @@
 namespace parley::testing {
 
 /// Frames and closes of one session arrive at `inbox` as messages:
-/// (deliver_atom, std::string) and (closed_atom, std::uint16_t).
+/// (deliver_atom, std::string) and (closed_atom, std::uint16_t). Like a
+/// connection whose socket takes every frame at once, it reports each frame
+/// as written and its queue as drained; after stop_writing() frames still
+/// reach the inbox (so a test sees what the session was handed) but are
+/// never reported written, like frames a closing connection drops.
 class recording_connection : public connection_port {
 public:
   explicit recording_connection(caf::actor inbox)
       : inbox_(std::move(inbox)) {}
 
-  void deliver(std::shared_ptr<const std::string> frame) override {
+  void deliver(std::shared_ptr<const std::string> frame,
+               message_id id) override {
     caf::anon_send(inbox_, deliver_atom::value, *frame);
+    if (!closed_ && id > written_) {
+      written_ = id;
+      caf::anon_send(session(), written_atom::value, id);
+    }
+  }
+
+  void notify_when_drained() override {
+    caf::anon_send(session(), drained_atom::value);
   }
 
   void frame_done() override { ++frames_done_; }
@@ -35,10 +51,29 @@ public:
     caf::anon_send(inbox_, closed_atom::value, code);
   }
 
+  /// The session the reports go to; set right after spawning it.
+  void attach(session_actor session) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    session_ = std::move(session);
+  }
+
+  /// From now on no frame counts as written, as on a closing connection.
+  void stop_writing() { closed_ = true; }
+
   std::atomic<int> frames_done_{0};
 
 private:
+  session_actor session() {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return session_;
+  }
+
   caf::actor inbox_;
+  std::mutex mutex_; // the test thread sets session_ while frames may flow
+  session_actor session_;
+  // Written on the session's thread only (deliver runs in its handlers).
+  std::atomic<bool> closed_{false};
+  message_id written_ = 0;
 };
 
 /// How long a test waits for an expected event before failing.
@@ -89,16 +124,26 @@ struct parley_config : caf::actor_system_config {
   parley_config() { add_message_types<caf::id_block::parley>(); }
 };
 
+/// Puts something in front of the writer's store (a test's double at the
+/// persistence boundary; the database behind it stays real).
+using store_wrapper = std::function<std::shared_ptr<persistence::store>(
+    std::shared_ptr<persistence::store>)>;
+
 /// A fresh database, an actor system and the node's actors.
 struct actor_fixture {
   actor_fixture()
+      : actor_fixture(store_wrapper{}) {}
+
+  explicit actor_fixture(const store_wrapper& wrap_writer_store)
       : sys(cfg) {
     auto writer_db = persistence::open_store(db.url());
     auto reader_db = persistence::open_store(db.url());
     REQUIRE(writer_db);
     REQUIRE(reader_db);
     check_db = std::move(*persistence::open_store(db.url()));
-    actors = spawn_node_actors(sys, std::move(*writer_db),
+    std::shared_ptr<persistence::store> writer_store = std::move(*writer_db);
+    if (wrap_writer_store) writer_store = wrap_writer_store(writer_store);
+    actors = spawn_node_actors(sys, std::move(writer_store),
                                std::move(*reader_db), hashing_config{1, 1});
   }
 
@@ -111,6 +156,24 @@ struct actor_fixture {
         .receive(
             [](bool) {},
             [](caf::error& err) { FAIL("drain failed: ", to_string(err)); });
+  }
+
+  /// Waits until the stored cursor of a user's device reaches `expected`:
+  /// confirmations travel session → user → writer and wait for a commit.
+  void await_cursor(const user_record& user, const std::string& device,
+                    message_id expected) {
+    auto deadline = std::chrono::steady_clock::now() + event_timeout;
+    message_id seen = -1;
+    while (std::chrono::steady_clock::now() < deadline) {
+      drain();
+      auto stored = check_db->open_device(user.id, device);
+      REQUIRE(stored);
+      seen = *stored;
+      if (seen == expected) return;
+      std::this_thread::yield();
+    }
+    FAIL("cursor of device '", device, "' stands at ", seen, ", not ",
+         expected);
   }
 
   /// A user's stored presence, after the writer drained.
@@ -135,6 +198,14 @@ struct actor_fixture {
     return open(config_for(user, since));
   }
 
+  /// Opens a session with ?device= and ?acks= as well.
+  std::unique_ptr<test_session> open(const user_record& user,
+                                     stream_options stream) {
+    auto config = config_for(user);
+    config.stream = std::move(stream);
+    return open(std::move(config));
+  }
+
   /// The configuration open() spawns a session with, for tests that change
   /// a part of it (its writer, its store deadline) first.
   session_config config_for(const user_record& user,
@@ -142,7 +213,7 @@ struct actor_fixture {
     session_config config;
     config.user = user.id;
     config.username = user.username;
-    config.since = since;
+    config.stream.since = since;
     config.max_content_bytes = 4096;
     config.registry = actors.registry;
     config.writer = actors.writer;
@@ -156,6 +227,7 @@ struct actor_fixture {
         caf::actor_cast<caf::actor>(result->inbox));
     config.connection = result->connection;
     result->actor = spawn_session(sys, std::move(config));
+    result->connection->attach(result->actor);
     return result;
   }
 

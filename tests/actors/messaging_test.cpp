@@ -130,6 +130,8 @@ TEST_CASE_FIXTURE(actor_fixture,
     CHECK(test_session::type_of(in) == "incoming_message");
     CHECK(id_of(in) == id);
   }
+  // Written to b1's socket: delivered once that is recorded.
+  await_cursor(bob, "", sent.back());
   caf::anon_send(b1->actor, closed_atom::value);
   auto b2 = open(bob);
   auto fresh = send_and_ack(*a1, bob.id, "live");

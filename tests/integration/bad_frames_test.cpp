@@ -183,14 +183,14 @@ TEST_CASE("--max-content-bytes 10 accepts 10 bytes and refuses 11") {
                       "content_too_large");
 }
 
-TEST_CASE("a client_msg_id that is not a 1-64 byte string gets "
-          "invalid_client_msg_id and is not echoed") {
+TEST_CASE("a client_msg_id that is not a 1-64 byte string without control "
+          "characters gets invalid_client_msg_id and is not echoed") {
   chat_pair chat;
   auto bob = chat.bob.id;
   for (const auto& id : std::vector<std::string>{
            json_string(std::string(65, 'x')), json_string(repeat(euro, 22)),
            R"("")", "5", "null", "true", "[]", "{}", R"(["k1"])",
-           R"("a\u0000b")"})
+           R"("a\u0000b")", R"("\u001fserver-like")", R"("tab\there")"})
     check_error_reply(
         *chat.alice_ws,
         with_raw_content(bob, R"("x")", ",\"client_msg_id\":" + id),

@@ -4,6 +4,7 @@
 #include "tests/integration/db_rows.hpp"
 
 #include <stdexcept>
+#include <thread>
 #include <variant>
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -102,6 +103,29 @@ std::string db_rows::user_status(std::int64_t user) {
   if (!self_->sql->got_data())
     throw std::runtime_error("db_rows: no user " + std::to_string(user));
   return status;
+}
+
+std::optional<std::int64_t>
+db_rows::delivered_through(std::int64_t user, const std::string& device) {
+  long long through = 0;
+  long long id = user;
+  *self_->sql << "SELECT delivered_through FROM device_cursors "
+                 "WHERE user_id = :id AND device = :device",
+      soci::into(through), soci::use(id), soci::use(device);
+  if (!self_->sql->got_data()) return std::nullopt;
+  return through;
+}
+
+bool db_rows::await_delivered_through(std::int64_t user, std::int64_t id,
+                                      std::chrono::milliseconds timeout,
+                                      const std::string& device) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (delivered_through(user, device).value_or(0) >= id) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    // Polling a table: a short pause keeps it from hogging the database.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 } // namespace parley::testing

@@ -2,6 +2,7 @@
 // check what was committed without going through the node itself.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,6 +41,18 @@ public:
   /// The `users.status` of `user` ("online"/"offline"); throws
   /// std::runtime_error when the user does not exist.
   std::string user_status(std::int64_t user);
+
+  /// The delivery cursor of a user's device, nullopt when the device was
+  /// never seen ("" is the default device).
+  std::optional<std::int64_t> delivered_through(std::int64_t user,
+                                                const std::string& device = {});
+
+  /// Waits until that cursor reaches at least `id` (confirmations travel
+  /// connection → session → user → writer, then wait for a commit); false
+  /// when `timeout` passes first.
+  bool await_delivered_through(std::int64_t user, std::int64_t id,
+                               std::chrono::milliseconds timeout,
+                               const std::string& device = {});
 
 private:
   struct state;

@@ -145,11 +145,14 @@ std::optional<int> ws_frame::close_code() const {
 }
 
 raw_ws_connection::raw_ws_connection(unsigned short port,
-                                     const std::string& token)
+                                     const std::string& token,
+                                     const std::string& query)
     : tcp_(port) {
-  tcp_.send(std::string("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ") +
+  auto target = query.empty() ? std::string{"/ws"} : "/ws?" + query;
+  tcp_.send("GET " + target +
+            " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " +
             upgrade_key + "\r\nAuthorization: Bearer " + token + "\r\n\r\n");
   auto deadline = clock_type::now() + upgrade_timeout;
   std::size_t end;

@@ -60,9 +60,15 @@ struct ws_frame {
 /// A WebSocket connection framed by hand, for inspecting the node's close.
 class raw_ws_connection {
 public:
-  /// Connects and upgrades on /ws with `token`; throws std::runtime_error
+  /// Connects and upgrades on /ws with `token` (and `query`, e.g.
+  /// "acks=1&device=phone", when not empty); throws std::runtime_error
   /// unless the node answers 101.
-  raw_ws_connection(unsigned short port, const std::string& token);
+  raw_ws_connection(unsigned short port, const std::string& token,
+                    const std::string& query = {});
+
+  /// Half-closes: the node reads the end of the stream, without a close
+  /// frame, and this side can still read what the node wrote.
+  void shutdown_write() { tcp_.shutdown_write(); }
 
   /// Sends one frame, by default masked and final (FIN set); false when the
   /// node hung up first. Opcode 0 continues a fragmented message.

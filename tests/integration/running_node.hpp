@@ -25,6 +25,9 @@ public:
   /// The database URL the node was given.
   std::string db_url() const { return database_.url(); }
 
+  /// The node's database, for tests that break its connections.
+  test_database& database() { return database_; }
+
   /// The token key file the node was given.
   const token_key_file& key() const { return key_; }
 

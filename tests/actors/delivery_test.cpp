@@ -1,0 +1,311 @@
+// What counts as delivered: a device's cursor moves only on what its client
+// confirmed (acks on ?acks=1 connections, write completions otherwise),
+// never on a frame only handed to a session, and never past messages a
+// stream did not carry. Each case reproduces a window in which a message
+// used to be lost (issue 7) and shows the next connection gets it.
+#include <algorithm>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "tests/actors/actor_fixture.hpp"
+
+using namespace parley;
+using namespace parley::testing;
+
+namespace {
+
+std::string private_message(user_id to, const std::string& content) {
+  return R"({"type":"private_message","recipient_id":)" + std::to_string(to) +
+         R"(,"content":")" + content + "\"}";
+}
+
+std::string ack(message_id up_to) {
+  return R"({"type":"ack","up_to_id":)" + std::to_string(up_to) + "}";
+}
+
+std::int64_t id_of(const rapidjson::Document& doc) {
+  REQUIRE(doc.HasMember("id"));
+  REQUIRE(doc["id"].IsInt64());
+  return doc["id"].GetInt64();
+}
+
+/// Sends messages and returns their ids from message_sent.
+std::vector<message_id> send_all(test_session& from, user_id to, int count) {
+  std::vector<message_id> ids;
+  for (int i = 0; i < count; ++i) {
+    from.send(private_message(to, "m" + std::to_string(i)));
+    auto sent = from.next();
+    REQUIRE(test_session::type_of(sent) == "message_sent");
+    ids.push_back(id_of(sent));
+  }
+  return ids;
+}
+
+/// The ids of the next `count` incoming_message frames of a session.
+std::vector<message_id> incoming(test_session& session, std::size_t count) {
+  std::vector<message_id> ids;
+  while (ids.size() < count) {
+    auto frame = session.next();
+    REQUIRE(test_session::type_of(frame) == "incoming_message");
+    ids.push_back(id_of(frame));
+  }
+  return ids;
+}
+
+stream_options device(std::string name, bool acks,
+                      message_id since = no_resume) {
+  return stream_options{since, std::move(name), acks};
+}
+
+void close(test_session& session) {
+  caf::anon_send(session.actor, closed_atom::value);
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "an offline push handed to a connection that never wrote "
+                  "it is pushed again on the next connection") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto sent = send_all(*a1, bob.id, 3);
+  auto b1 = std::make_unique<test_session>(sys);
+  b1->connection = std::make_shared<recording_connection>(
+      caf::actor_cast<caf::actor>(b1->inbox));
+  b1->connection->stop_writing(); // the socket is gone before any write
+  auto config = config_for(bob);
+  config.connection = b1->connection;
+  b1->actor = spawn_session(sys, std::move(config));
+  b1->connection->attach(b1->actor);
+  CHECK(incoming(*b1, 3) == sent); // handed over, never written
+  close(*b1);
+  auto b2 = open(bob);
+  CHECK(incoming(*b2, 3) == sent);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "live messages handed to a closing connection are pushed "
+                  "again on the next connection") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto b1 = open(bob);
+  auto before = send_all(*a1, bob.id, 1);
+  CHECK(incoming(*b1, 1) == before);
+  await_cursor(bob, "", before[0]);
+  b1->connection->stop_writing(); // peer FIN, 1008 or a write error
+  auto during = send_all(*a1, bob.id, 2);
+  CHECK(incoming(*b1, 2) == during);
+  close(*b1);
+  auto b2 = open(bob);
+  CHECK(incoming(*b2, 2) == during);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "on an acking connection only acks move the device's "
+                  "cursor") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto sent = send_all(*a1, bob.id, 3);
+  auto phone = open(bob, device("phone", true));
+  CHECK(incoming(*phone, 3) == sent); // written, but not acked
+  close(*phone);
+  auto again = open(bob, device("phone", true));
+  CHECK(incoming(*again, 3) == sent);
+  again->send(ack(sent[1]));
+  await_cursor(bob, "phone", sent[1]);
+  close(*again);
+  auto third = open(bob, device("phone", true));
+  CHECK(incoming(*third, 1) == std::vector<message_id>{sent[2]});
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "an ack cannot confirm more than the connection was "
+                  "handed") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto phone = open(bob, device("phone", true));
+  auto first = send_all(*a1, bob.id, 1);
+  CHECK(incoming(*phone, 1) == first);
+  phone->send(ack(first[0] + 1000));
+  await_cursor(bob, "phone", first[0]);
+  close(*phone);
+  auto later = send_all(*a1, bob.id, 1);
+  auto again = open(bob, device("phone", true));
+  CHECK(incoming(*again, 1) == later);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "an ack on a connection without ?acks=1 is refused") {
+  auto bob = make_user("bob");
+  auto b1 = open(bob);
+  b1->send(ack(1));
+  auto error = b1->next();
+  CHECK(test_session::type_of(error) == "error");
+  CHECK(std::string{error["code"].GetString()} == "invalid_ack");
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "one device's acks do not move another device's cursor") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  await_cursor(bob, "laptop", 0); // the laptop has been seen before
+  auto sent = send_all(*a1, bob.id, 2);
+  auto phone = open(bob, device("phone", true));
+  CHECK(incoming(*phone, 2) == sent);
+  phone->send(ack(sent[1]));
+  await_cursor(bob, "phone", sent[1]);
+  auto laptop = open(bob, device("laptop", false));
+  CHECK(incoming(*laptop, 2) == sent);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "a device seen for the first time starts where the user's "
+                  "least advanced device stands") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto sent = send_all(*a1, bob.id, 2);
+  auto phone = open(bob, device("phone", true));
+  CHECK(incoming(*phone, 2) == sent);
+  phone->send(ack(sent[0]));
+  await_cursor(bob, "phone", sent[0]);
+  auto tablet = open(bob, device("tablet", false));
+  CHECK(incoming(*tablet, 1) == std::vector<message_id>{sent[1]});
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "a resume past messages a device never got does not skip "
+                  "them for the device's next plain connection") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto missed = send_all(*a1, bob.id, 2);
+  // Another client of the default device resumes past both and goes live.
+  auto resumed = open(bob, missed.back());
+  CHECK(test_session::type_of(resumed->next()) == "sync_complete");
+  auto live = send_all(*a1, bob.id, 1);
+  CHECK(incoming(*resumed, 1) == live);
+  close(*resumed);
+  auto plain = open(bob);
+  auto all = missed;
+  all.push_back(live[0]);
+  CHECK(incoming(*plain, 3) == all);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "a named acking device that resumes with since acks what "
+                  "the cursor says") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto sent = send_all(*a1, bob.id, 2);
+  auto phone = open(bob, device("phone", true, sent[0]));
+  CHECK(incoming(*phone, 1) == std::vector<message_id>{sent[1]});
+  await_cursor(bob, "phone", sent[0]);
+}
+
+namespace {
+
+/// Stands for a registry that answers a join only after the session gave
+/// up waiting: it forwards the join to the real registry once the session
+/// is gone, and tells `observer` (done_atom) when that join was answered.
+registry_actor::behavior_type late_registry(registry_actor::pointer self,
+                                            registry_actor real,
+                                            caf::actor observer) {
+  return {
+      [=](join_atom, user_id user, const std::string& name,
+          session_actor& session,
+          stream_options& stream) -> caf::result<user_actor> {
+        self->monitor(session);
+        auto promise = self->make_response_promise<user_actor>();
+        self->set_down_handler([=](caf::down_msg&) {
+          self->request(real, event_timeout, join_atom::value, user, name,
+                        session, stream)
+              .then(
+                  [=](user_actor& joined) {
+                    auto answer = promise;
+                    answer.deliver(joined);
+                    caf::anon_send(observer, done_atom::value);
+                  },
+                  [=](caf::error& err) {
+                    auto answer = promise;
+                    answer.deliver(err);
+                  });
+        });
+        return promise;
+      },
+      [=](idle_atom, user_id user, std::uint64_t seen) {
+        self->send(real, idle_atom::value, user, seen);
+      },
+      [=](route_atom, const chat_message& msg, const session_actor& origin) {
+        self->send(real, route_atom::value, msg, origin);
+      },
+      [=](drain_atom) { return self->delegate(real, drain_atom::value); },
+  };
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "a join that times out while the registry attaches the "
+                  "session later loses nothing") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto sent = send_all(*a1, bob.id, 2);
+  caf::scoped_actor observer{sys};
+  auto late = sys.spawn(late_registry, actors.registry,
+                        caf::actor_cast<caf::actor>(observer));
+  auto config = config_for(bob);
+  config.registry = late;
+  config.join_timeout = std::chrono::milliseconds(50);
+  auto b1 = open(std::move(config));
+  b1->inbox->receive([](closed_atom, std::uint16_t) {},
+                     [](deliver_atom, const std::string& text) {
+                       FAIL("a frame before the join: ", text);
+                     },
+                     caf::after(event_timeout) >>
+                         [] { FAIL("the session did not give up"); });
+  // The real registry now attaches the dead session and its user actor
+  // pushes to it; the next connection must still get everything.
+  observer->receive([](done_atom) {},
+                    caf::after(event_timeout) >>
+                        [] { FAIL("the late join was not answered"); });
+  drain();
+  auto b2 = open(bob);
+  CHECK(incoming(*b2, 2) == sent);
+  caf::anon_send_exit(late, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
+                  "each session of the sender sees message ids in ascending "
+                  "order, message_sent included") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto a2 = open(alice);
+  constexpr int per_session = 200;
+  for (int i = 0; i < per_session; ++i) {
+    a1->send(private_message(bob.id, "one " + std::to_string(i)));
+    a2->send(private_message(bob.id, "two " + std::to_string(i)));
+  }
+  for (auto* session : {a1.get(), a2.get()}) {
+    message_id previous = 0;
+    std::set<message_id> seen;
+    while (seen.size() < 2 * per_session) {
+      auto frame = session->next();
+      auto type = test_session::type_of(frame);
+      REQUIRE((type == "message_sent" || type == "outgoing_message"));
+      auto id = id_of(frame);
+      CHECK(id > previous);
+      previous = id;
+      seen.insert(id);
+    }
+  }
+}

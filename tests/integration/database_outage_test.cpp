@@ -1,0 +1,51 @@
+// A node whose PostgreSQL connections are all dropped (as by a server
+// restart) heals by itself: the first login and the first message after it
+// succeed, and the log says once that the database went and once that it
+// came back.
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "tests/integration/chat_frames.hpp"
+#include "tests/integration/running_node.hpp"
+#include "tests/support/accounts.hpp"
+
+using namespace parley::testing;
+
+namespace {
+
+bool on_postgresql() {
+  return test_backend() == "postgresql";
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos;
+       at = text.find(part, at + part.size()))
+    ++count;
+  return count;
+}
+
+} // namespace
+
+TEST_CASE("after PostgreSQL dropped every connection the first login and the "
+          "first message succeed" *
+          doctest::skip(!on_postgresql())) {
+  running_node node;
+  auto alice = register_and_login(node.port(), "alice", "password-of-alice");
+  auto bob = register_and_login(node.port(), "bob", "password-of-bob");
+  auto alice_ws = connect_with_header(node, alice);
+  auto bob_ws = connect_with_header(node, bob);
+  await_live(*bob_ws, 0);
+  node.database().drop_connections();
+  auto again =
+      node.post("/login", R"({"username":"bob","password":"password-of-bob"})");
+  CHECK(again.status == 200);
+  auto id = send_and_ack(*alice_ws, bob.id, "after the outage");
+  expect_next(*bob_ws, "incoming_message", id);
+  auto log = node.process().stderr_text();
+  INFO("node stderr: " << log);
+  CHECK(count_of(log, "the database is unavailable") <= 1);
+  CHECK(count_of(log, "the database is back") ==
+        count_of(log, "the database is unavailable"));
+}
