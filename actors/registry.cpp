@@ -128,6 +128,12 @@ registry_impl(self_pointer self, writer_actor writer, reader_actor reader) {
         if (msg.sender_id != msg.recipient_id)
           forward(self, msg.sender_id, msg, origin);
       },
+      [self](receipt_atom, const receipt& x) {
+        // The sender hears of it if online here; else on its next resume.
+        auto i = self->state.users.find(x.sender);
+        if (i != self->state.users.end())
+          self->send(i->second.handle, receipt_atom::value, x);
+      },
       [self](drain_atom) { return drain_users(self); },
   };
 }

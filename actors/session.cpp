@@ -96,7 +96,11 @@ void handle_frame(self_pointer self, const std::string& text) {
     self->send(self->state.user, sync_atom::value, me, sync->after_id);
     return; // frame_done once the replay has been sent (synced_atom)
   }
-  if (auto* ack = std::get_if<json::ack_frame>(&frame)) {
+  if (auto* read = std::get_if<json::read_frame>(&frame)) {
+    auto me = caf::actor_cast<session_actor>(self);
+    self->send(self->state.user, read_atom::value, me, read->peer_id,
+               read->up_to_id);
+  } else if (auto* ack = std::get_if<json::ack_frame>(&frame)) {
     if (self->state.acks)
       confirm(self, ack->up_to_id);
     else

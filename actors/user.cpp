@@ -17,6 +17,7 @@
 #include "actors/user.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <caf/all.hpp>
 
@@ -42,11 +43,46 @@ void mark(self_pointer self, attached_session& entry, message_id base,
              entry.device, base, through);
 }
 
+/// A receipt goes to the writer (stored) and, through the registry, to the
+/// sender's sessions.
+void send_receipt(self_pointer self, const receipt& x) {
+  self->send(self->state.writer, receipt_atom::value, x);
+  self->send(self->state.registry, receipt_atom::value, x);
+}
+
+/// The confirmed messages become delivered receipts: one per sender, for
+/// the newest of theirs.
+void receipts_for_confirmed(self_pointer self, attached_session& entry,
+                            message_id through) {
+  std::map<user_id, message_id> newest;
+  auto& unconfirmed = entry.unconfirmed;
+  auto kept = std::remove_if(unconfirmed.begin(), unconfirmed.end(),
+                             [&](const std::pair<message_id, user_id>& x) {
+                               if (x.first > through) return false;
+                               auto& up_to = newest[x.second];
+                               up_to = std::max(up_to, x.first);
+                               return true;
+                             });
+  unconfirmed.erase(kept, unconfirmed.end());
+  for (const auto& [sender, up_to] : newest)
+    send_receipt(self, receipt{self->state.id, sender, up_to, false});
+}
+
 /// The client has every message of its stream up to `through`; it cannot
 /// confirm more than it was handed.
 void confirm(self_pointer self, attached_session& entry, message_id through) {
   through = std::min(through, entry.handed);
+  receipts_for_confirmed(self, entry, through);
   mark(self, entry, speaks_for_itself(entry) ? 0 : entry.base, through);
+}
+
+/// The client has read the peer's messages up to `up_to` (no further than
+/// its connection was handed).
+void read_up_to(self_pointer self, attached_session& entry, user_id peer,
+                message_id up_to) {
+  up_to = std::min(up_to, entry.handed);
+  if (up_to <= 0 || peer == self->state.id) return;
+  send_receipt(self, receipt{self->state.id, peer, up_to, true});
 }
 
 /// A cursor from the client (since, sync) is an ack of a named device that
@@ -72,11 +108,11 @@ void attach(self_pointer self, session_actor& session, stream_options& stream) {
 /// up. A live copy at or below what the session was handed is a late copy
 /// of a message its catch-up carried.
 void offer(self_pointer self, attached_session& entry,
-           const shared_frame& frame, bool is_ack) {
+           const shared_frame& frame, bool is_ack, user_id sender) {
   if (!entry.live)
-    hold(entry, held_route{frame.id, frame, is_ack});
+    hold(entry, held_route{frame.id, frame, is_ack, sender});
   else if (is_ack || frame.id > entry.handed)
-    hand_over(self, entry, frame);
+    hand_over(self, entry, frame, sender);
 }
 
 void route(self_pointer self, const chat_message& msg,
@@ -92,11 +128,11 @@ void route(self_pointer self, const chat_message& msg,
         copy = make_shared_frame(incoming ? json::encode_incoming_message(msg)
                                           : json::encode_outgoing_message(msg),
                                  msg.id);
-      offer(self, entry, copy, false);
+      offer(self, entry, copy, false, incoming ? msg.sender_id : user_id{0});
     }
     if (is_origin)
       offer(self, entry,
-            make_shared_frame(json::encode_message_sent(msg), msg.id), true);
+            make_shared_frame(json::encode_message_sent(msg), msg.id), true, 0);
   }
 }
 
@@ -142,6 +178,26 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
       [self](confirm_atom, const session_actor& session, message_id through) {
         if (auto* entry = find_session(self, session.address()))
           confirm(self, *entry, through);
+      },
+      [self](read_atom, const session_actor& session, user_id peer,
+             message_id up_to) {
+        if (auto* entry = find_session(self, session.address()))
+          read_up_to(self, *entry, peer, up_to);
+      },
+      [self](receipt_atom, const receipt& x) {
+        // Receipts go to clients that speak the whole protocol (they ack);
+        // plain connections keep the seed design's set of frames.
+        // A catching-up session gets it in order with its messages, after
+        // the message_sent it may refer to (a receipt frame carries no id
+        // of its own: it moves no cursor).
+        auto frame = make_shared_frame(json::encode_receipt(x));
+        for (auto& entry : self->state.sessions) {
+          if (!entry.acks) continue;
+          if (entry.live)
+            hand_over(self, entry, frame);
+          else
+            hold(entry, held_route{x.up_to, frame, true, 0});
+        }
       },
       [self](stop_atom) { self->quit(); },
       [](drain_atom) { return true; },

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "proto/actor_interfaces.hpp"
@@ -13,7 +14,8 @@ namespace parley {
 struct held_route {
   message_id id = 0;
   shared_frame frame;
-  bool is_ack = false; ///< message_sent for the sending session: never dropped
+  bool is_ack = false; ///< message_sent or a receipt: never dropped
+  user_id sender = 0;  ///< of an incoming_message, else 0
 };
 
 /// One attached session: how it wants its messages, where its catch-up
@@ -39,6 +41,10 @@ struct attached_session {
   message_id handed = 0;    ///< highest message id of any frame handed over
   message_id base = 0;      ///< its messages to the user began above this id
   message_id confirmed = 0; ///< highest id reported to the writer
+  /// Incoming messages handed over and not yet confirmed, with their
+  /// senders: a confirmation turns them into delivered receipts. Bounded;
+  /// the oldest go first (their receipts are then covered by later ones).
+  std::vector<std::pair<message_id, user_id>> unconfirmed;
 };
 
 /// State of a user actor.

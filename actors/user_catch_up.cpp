@@ -30,6 +30,7 @@
 #include <caf/all.hpp>
 
 #include "proto/json/server_frame.hpp"
+#include "proto/limits.hpp"
 #include "proto/type_ids.hpp"
 
 namespace parley {
@@ -45,6 +46,9 @@ constexpr std::size_t pace_bytes = 256 * 1024;
 
 /// Live routes held for one catching-up session before the copies go.
 constexpr std::size_t max_held_routes = 1000;
+
+/// Incoming messages per session remembered for receipts until confirmed.
+constexpr std::size_t max_unconfirmed = 10000;
 
 /// Catch-up queries run on the database; allow for a slow disk.
 constexpr auto page_timeout = std::chrono::seconds(30);
@@ -85,7 +89,7 @@ void release_held_below(user_pointer self, attached_session& entry,
   auto& held = entry.held;
   auto end = held.begin();
   while (end != held.end() && end->id <= id && (end->id < id || !end->is_ack)) {
-    if (end->id < id) hand_over(self, entry, end->frame);
+    if (end->id < id) hand_over(self, entry, end->frame, end->sender);
     ++end;
   }
   held.erase(held.begin(), end);
@@ -107,6 +111,25 @@ void after_drain(user_pointer self, attached_session& entry, Next next) {
           [=](caf::error& err) { abandon(self, session, err); });
 }
 
+/// A client that was away learns the receipts for what it sent, after its
+/// catch-up (receipts carry no message id of their own, so they need no
+/// place in the ordered stream).
+void replay_receipts(user_pointer self, const session_actor& session) {
+  auto& st = self->state;
+  self->request(
+          st.reader, page_timeout, receipts_atom::value, st.id,
+          static_cast<std::uint32_t>(limits::max_replayed_receipt_readers))
+      .then(
+          [=](std::vector<receipt>& receipts) {
+            for (const auto& x : receipts)
+              self->send(session, deliver_atom::value,
+                         make_shared_frame(json::encode_receipt(x)));
+          },
+          [](caf::error&) {
+            // Receipts are a courtesy: the next resume tries again.
+          });
+}
+
 /// Ends the catch-up: sync_complete names the last id replayed, then the
 /// held routes above it go out and the session is live.
 void finish(user_pointer self, attached_session& entry) {
@@ -115,10 +138,11 @@ void finish(user_pointer self, attached_session& entry) {
                make_shared_frame(json::encode_sync_complete(entry.position)));
   for (auto& route : entry.held)
     if (route.is_ack || route.id > entry.handed)
-      hand_over(self, entry, route.frame);
+      hand_over(self, entry, route.frame, route.sender);
   entry.held.clear();
   entry.held.shrink_to_fit();
   entry.live = true;
+  if (entry.acks) replay_receipts(self, entry.handle);
   if (entry.syncs_owed > 0) {
     self->send(entry.handle, synced_atom::value, entry.syncs_owed);
     entry.syncs_owed = 0;
@@ -148,7 +172,8 @@ void send_page(user_pointer self, attached_session& entry) {
     release_held_below(self, entry, msg.id);
     auto frame = encode_for_user(self, msg);
     bytes += frame.text->size();
-    hand_over(self, entry, frame);
+    hand_over(self, entry, frame,
+              is_incoming(self, msg) ? msg.sender_id : user_id{0});
     entry.position = msg.id;
     if (bytes >= pace_bytes && entry.next < page.size()) {
       after_drain(self, entry,
@@ -210,9 +235,15 @@ attached_session* find_session(user_pointer self, const caf::actor_addr& who) {
 }
 
 void hand_over(user_pointer self, attached_session& entry,
-               const shared_frame& frame) {
+               const shared_frame& frame, user_id sender) {
   self->send(entry.handle, deliver_atom::value, frame);
   entry.handed = std::max(entry.handed, frame.id);
+  if (sender == 0 || sender == self->state.id) return;
+  auto& unconfirmed = entry.unconfirmed;
+  if (unconfirmed.size() >= max_unconfirmed)
+    unconfirmed.erase(unconfirmed.begin(),
+                      unconfirmed.begin() + max_unconfirmed / 2);
+  unconfirmed.emplace_back(frame.id, sender);
 }
 
 void hold(attached_session& entry, held_route route) {

@@ -159,6 +159,33 @@ void history(node_context& node, user_id caller, const request_target& target,
   });
 }
 
+void inbox(node_context& node, user_id caller, const request_target& target,
+           api_responder respond) {
+  bool malformed = false;
+  constexpr auto max_id = std::numeric_limits<std::int64_t>::max();
+  auto before = query_integer(target, "before_id", 1, max_id, malformed);
+  auto limit = query_integer(target, "limit", 1, max_id, malformed);
+  if (malformed) {
+    respond(error_reply(error_code::invalid_request,
+                        "before_id and limit, when given, must be positive "
+                        "integers"));
+    return;
+  }
+  auto rows = static_cast<std::uint32_t>(std::min<std::int64_t>(
+      limit.value_or(limits::default_conversations_limit),
+      limits::max_conversations_limit));
+  node.system.spawn([&node, caller, before = before.value_or(0), rows,
+                     respond](self_pointer self) {
+    self->request(node.actors.reader, query_timeout, inbox_atom::value, caller,
+                  before, rows)
+        .then(
+            [respond](std::vector<conversation_summary>& page) {
+              respond({200, json::encode_conversations(page)});
+            },
+            [respond](caf::error& err) { respond(error_reply(err)); });
+  });
+}
+
 /// Routes that need a bearer token.
 void authorized_route(node_context& node, const api_request& request,
                       const request_target& target, api_responder respond) {
@@ -175,6 +202,8 @@ void authorized_route(node_context& node, const api_request& request,
   constexpr std::string_view users_prefix = "/users/";
   if (target.path == "/messages")
     history(node, claims->user, target, std::move(respond));
+  else if (target.path == "/conversations")
+    inbox(node, claims->user, target, std::move(respond));
   else
     lookup_user(node, target.path.substr(users_prefix.size()),
                 std::move(respond));
@@ -217,10 +246,11 @@ void handle_api_request(node_context& node, api_request request,
     respond({200, json::encode_health()});
   else if ((path == "/users" || path == "/login") && method == "POST")
     credentials_route(node, request, path, std::move(respond));
-  else if ((path == "/messages" || is_user_path) && method == "GET")
+  else if ((path == "/messages" || path == "/conversations" || is_user_path) &&
+           method == "GET")
     authorized_route(node, request, *target, std::move(respond));
   else if (path == "/healthz" || path == "/users" || path == "/login" ||
-           path == "/messages" || is_user_path)
+           path == "/messages" || path == "/conversations" || is_user_path)
     respond(error_reply(error_code::method_not_allowed));
   else
     respond(error_reply(error_code::not_found, "no such route"));

@@ -32,6 +32,44 @@ constexpr const char* messages_to_receiver =
     " WHERE m.receiver_id = :receiver AND m.id > :after"
     " ORDER BY m.id LIMIT :limit";
 
+// A receipt raises a conversation's cursors, never lowers them.
+constexpr const char* upsert_receipt =
+    "INSERT INTO conversation_cursors "
+    "(owner_id, peer_id, delivered_through, read_through) "
+    "VALUES (:owner, :peer, :delivered, :read) "
+    "ON CONFLICT (owner_id, peer_id) DO UPDATE SET "
+    "delivered_through = CASE WHEN excluded.delivered_through > "
+    "conversation_cursors.delivered_through THEN excluded.delivered_through "
+    "ELSE conversation_cursors.delivered_through END, "
+    "read_through = CASE WHEN excluded.read_through > "
+    "conversation_cursors.read_through THEN excluded.read_through "
+    "ELSE conversation_cursors.read_through END";
+
+// A user's conversations: the newest message per peer, found from both
+// sides' indexes (sender_id, id) and (receiver_id, id); then the peer, the
+// message, both directions' receipts and the unread count, which reads
+// messages_conversation from the read cursor on.
+constexpr const char* select_conversations =
+    "SELECT c.peer, p.username, p.status, m.id, m.sender_id, s.username, "
+    "m.receiver_id, m.content, m.sent_at_ms, "
+    "COALESCE(mine.read_through, 0), COALESCE(theirs.delivered_through, 0), "
+    "COALESCE(theirs.read_through, 0), "
+    "(SELECT COUNT(*) FROM messages x WHERE x.sender_id = c.peer "
+    "AND x.receiver_id = :u3 AND x.id > COALESCE(mine.read_through, 0)) "
+    "FROM (SELECT peer, MAX(last_id) AS last_id FROM ("
+    "SELECT receiver_id AS peer, MAX(id) AS last_id FROM messages "
+    "WHERE sender_id = :u1 GROUP BY receiver_id UNION ALL "
+    "SELECT sender_id AS peer, MAX(id) AS last_id FROM messages "
+    "WHERE receiver_id = :u2 GROUP BY sender_id) AS sides "
+    "GROUP BY peer) AS c "
+    "JOIN users p ON p.id = c.peer JOIN messages m ON m.id = c.last_id "
+    "JOIN users s ON s.id = m.sender_id "
+    "LEFT JOIN conversation_cursors mine ON mine.owner_id = :u4 "
+    "AND mine.peer_id = c.peer "
+    "LEFT JOIN conversation_cursors theirs ON theirs.owner_id = c.peer "
+    "AND theirs.peer_id = :u5 "
+    "WHERE c.last_id < :before ORDER BY c.last_id DESC LIMIT :limit";
+
 // Messages matching either of two predicates, paged by id in `order`. Each
 // side is ordered and limited on its own so that it reads its index from one
 // end and stops after `limit` rows, instead of sorting every match; IN also
@@ -237,17 +275,17 @@ caf::expected<bool> soci_store::user_exists(user_id id) {
 
 caf::error
 soci_store::set_presence(const std::vector<presence_change>& changes) {
-  auto done = commit(write_batch{{}, {}, changes});
+  auto done = commit(write_batch{{}, {}, changes, {}});
   return done ? caf::error{} : std::move(done.error());
 }
 
 caf::expected<std::vector<insert_outcome>>
 soci_store::insert_messages(const std::vector<chat_message>& batch) {
-  return commit(write_batch{batch, {}, {}});
+  return commit(write_batch{batch, {}, {}, {}});
 }
 
 caf::error soci_store::mark_delivered(const std::vector<delivery_mark>& marks) {
-  auto done = commit(write_batch{{}, marks, {}});
+  auto done = commit(write_batch{{}, marks, {}, {}});
   return done ? caf::error{} : std::move(done.error());
 }
 
@@ -271,6 +309,7 @@ void soci_store::write(const write_batch& batch,
   insert_rows(batch.messages, rows, outcomes);
   update_delivered(batch.delivered);
   update_presence(batch.presence);
+  update_receipts(batch.receipts);
   transaction.commit();
 }
 
@@ -285,6 +324,19 @@ void soci_store::update_presence(const std::vector<presence_change>& changes) {
     status = to_string(change.status);
     id = change.user;
     update.execute(true);
+  }
+}
+
+void soci_store::update_receipts(const std::vector<receipt>& receipts) {
+  if (receipts.empty()) return;
+  receipt_row row;
+  soci::statement upsert =
+      (sql_.prepare << upsert_receipt, soci::use(row.owner, "owner"),
+       soci::use(row.peer, "peer"), soci::use(row.delivered, "delivered"),
+       soci::use(row.read, "read"));
+  for (const auto& each : fold_receipts(receipts)) {
+    row = each;
+    upsert.execute(true);
   }
 }
 
@@ -409,6 +461,58 @@ caf::expected<std::vector<user_id>> soci_store::users_with_undelivered() {
     select.execute();
     while (select.fetch())
       result.push_back(id);
+    return result;
+  });
+}
+
+caf::expected<std::vector<receipt>>
+soci_store::receipts_for(user_id sender, std::size_t limit) {
+  using result_type = caf::expected<std::vector<receipt>>;
+  return guarded_read("read receipts", [&]() -> result_type {
+    std::vector<receipt> result;
+    user_id owner = 0;
+    message_id delivered = 0;
+    message_id read = 0;
+    auto n = sql_limit(limit);
+    soci::statement select =
+        (sql_.prepare << "SELECT owner_id, delivered_through, read_through "
+                         "FROM conversation_cursors WHERE peer_id = :sender "
+                         "ORDER BY delivered_through DESC LIMIT :limit",
+         soci::use(sender, "sender"), soci::use(n, "limit"), soci::into(owner),
+         soci::into(delivered), soci::into(read));
+    select.execute();
+    while (select.fetch()) {
+      if (delivered > 0) result.push_back({owner, sender, delivered, false});
+      if (read > 0) result.push_back({owner, sender, read, true});
+    }
+    return result;
+  });
+}
+
+caf::expected<std::vector<conversation_summary>>
+soci_store::conversations(user_id user, std::optional<message_id> before,
+                          std::size_t limit) {
+  using result_type = caf::expected<std::vector<conversation_summary>>;
+  return guarded_read("read conversations", [&]() -> result_type {
+    std::vector<conversation_summary> result;
+    conversation_summary row;
+    auto bound = before.value_or(std::numeric_limits<message_id>::max());
+    auto n = sql_limit(limit);
+    soci::statement select =
+        (sql_.prepare << select_conversations, soci::use(user, "u1"),
+         soci::use(user, "u2"), soci::use(user, "u3"), soci::use(user, "u4"),
+         soci::use(user, "u5"), soci::use(bound, "before"),
+         soci::use(n, "limit"), soci::into(row.peer.id),
+         soci::into(row.peer.username), soci::into(row.peer.status),
+         soci::into(row.last.id), soci::into(row.last.sender_id),
+         soci::into(row.last.sender_username),
+         soci::into(row.last.recipient_id), soci::into(row.last.content),
+         soci::into(row.last.sent_at_ms), soci::into(row.read_through),
+         soci::into(row.peer_delivered_through),
+         soci::into(row.peer_read_through), soci::into(row.unread));
+    select.execute();
+    while (select.fetch())
+      result.push_back(row);
     return result;
   });
 }

@@ -41,6 +41,11 @@ public:
   caf::expected<std::vector<chat_message>>
   messages_to(user_id recipient, message_id after, std::size_t limit) override;
   caf::expected<std::vector<user_id>> users_with_undelivered() override;
+  caf::expected<std::vector<receipt>> receipts_for(user_id sender,
+                                                   std::size_t limit) override;
+  caf::expected<std::vector<conversation_summary>>
+  conversations(user_id user, std::optional<message_id> before,
+                std::size_t limit) override;
   caf::expected<std::vector<chat_message>>
   messages_after(user_id user, message_id after, std::size_t limit) override;
   caf::expected<std::vector<chat_message>>
@@ -100,6 +105,7 @@ private:
                    std::vector<insert_outcome>& outcomes);
   void update_delivered(const std::vector<delivery_mark>& marks);
   void update_presence(const std::vector<presence_change>& changes);
+  void update_receipts(const std::vector<receipt>& receipts);
 
   std::vector<std::size_t> check_rows(const std::vector<chat_message>& batch,
                                       std::vector<insert_outcome>& outcomes);

@@ -55,7 +55,23 @@ struct write_batch {
   std::vector<chat_message> messages;
   std::vector<delivery_mark> delivered;
   std::vector<presence_change> presence;
+  /// Receipts raise a conversation's cursors (never lower them); a read
+  /// receipt counts as delivered too. At most one per (reader, sender, kind).
+  std::vector<receipt> receipts;
 };
+
+/// A conversation's cursors as one receipt row: `owner` has received
+/// (`delivered`) and read (`read`) what `peer` sent, up to those ids.
+struct receipt_row {
+  user_id owner = 0;
+  user_id peer = 0;
+  message_id delivered = 0;
+  message_id read = 0;
+};
+
+/// Receipts folded into one row per conversation and direction; a read
+/// receipt counts as delivered too.
+std::vector<receipt_row> fold_receipts(const std::vector<receipt>& receipts);
 
 /// One database connection with the operations Parley needs.
 class store {
@@ -119,6 +135,18 @@ public:
   /// The users with a device whose cursor is below a message to them, so
   /// that the writer can answer most pushes without a query.
   virtual caf::expected<std::vector<user_id>> users_with_undelivered() = 0;
+
+  /// The receipts for messages `sender` sent, one per reader and kind with
+  /// a cursor above 0, most recent readers first, at most `limit` readers.
+  virtual caf::expected<std::vector<receipt>>
+  receipts_for(user_id sender, std::size_t limit) = 0;
+
+  /// The conversations of `user`, newest first by their last message, whose
+  /// last message id is below `before` (no bound when nullopt), at most
+  /// `limit`.
+  virtual caf::expected<std::vector<conversation_summary>>
+  conversations(user_id user, std::optional<message_id> before,
+                std::size_t limit) = 0;
 
   /// Messages to or from `user` with id > `after`, in id order, at most
   /// `limit` (the resume replay, paged by the caller).

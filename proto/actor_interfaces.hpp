@@ -50,6 +50,11 @@ using user_actor = caf::typed_actor<
     // up to this id (an ack, or a write completion for clients that do not
     // ack): the delivery cursor of its device may move.
     caf::reacts_to<confirm_atom, session_actor, message_id>,
+    // session → user: its client has read the peer's messages up to the id.
+    caf::reacts_to<read_atom, session_actor, user_id, message_id>,
+    // registry → user: a receipt for messages this user sent; every session
+    // hears of it.
+    caf::reacts_to<receipt_atom, receipt>,
     // registry → user: no session is left and none is on its way; exit.
     caf::reacts_to<stop_atom>,
     // registry → user (shutdown): answer once everything before this was
@@ -65,6 +70,8 @@ using registry_actor = caf::typed_actor<
     caf::reacts_to<idle_atom, user_id, std::uint64_t>,
     // writer → registry: a message was committed; tell both users.
     caf::reacts_to<route_atom, chat_message, session_actor>,
+    // user → registry: a receipt for the sender's user actor, if online.
+    caf::reacts_to<receipt_atom, receipt>,
     // main → registry (shutdown, after the last session ended): answer once
     // every user actor has handled what its sessions told it.
     caf::replies_to<drain_atom>::with<bool>>;
@@ -87,6 +94,8 @@ using writer_actor = caf::typed_actor<
     // `through`, proven by a stream that began at `base` (delivery_mark).
     caf::reacts_to<delivered_atom, user_id, std::string, message_id,
                    message_id>,
+    // user → writer: store a receipt (merged, committed with the marks).
+    caf::reacts_to<receipt_atom, receipt>,
     // registry → writer: presence transition (true = online).
     caf::reacts_to<presence_atom, user_id, bool>,
     // main → writer: the registry that hears of every committed message.
@@ -110,7 +119,15 @@ using reader_actor = caf::typed_actor<
                     std::uint32_t>::with<std::vector<chat_message>>,
     // user → reader: messages to or from a user after an id, in id order.
     caf::replies_to<replay_atom, user_id, message_id,
-                    std::uint32_t>::with<std::vector<chat_message>>>;
+                    std::uint32_t>::with<std::vector<chat_message>>,
+    // user → reader: the receipts for messages a user sent, newest first,
+    // at most `limit` (replayed to a client that resumes).
+    caf::replies_to<receipts_atom, user_id,
+                    std::uint32_t>::with<std::vector<receipt>>,
+    // http api → reader: a user's conversations, newest first, whose last
+    // message is below the cursor (0 = no cursor), at most `limit`.
+    caf::replies_to<inbox_atom, user_id, message_id,
+                    std::uint32_t>::with<std::vector<conversation_summary>>>;
 
 /// Password hashing off the network threads and scheduler (actors/hashing).
 using hasher_actor = caf::typed_actor<

@@ -22,6 +22,8 @@ using route_atom = caf::atom_constant<caf::atom("route")>;
 using sync_atom = caf::atom_constant<caf::atom("sync")>;
 using synced_atom = caf::atom_constant<caf::atom("synced")>;
 using confirm_atom = caf::atom_constant<caf::atom("confirm")>;
+using read_atom = caf::atom_constant<caf::atom("read")>;
+using receipt_atom = caf::atom_constant<caf::atom("receipt")>;
 
 // Persistence.
 using store_atom = caf::atom_constant<caf::atom("store")>;
@@ -36,6 +38,8 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
+using receipts_atom = caf::atom_constant<caf::atom("receipts")>;
+using inbox_atom = caf::atom_constant<caf::atom("inbox")>;
 
 // Password hashing.
 using hash_atom = caf::atom_constant<caf::atom("hash")>;

@@ -107,11 +107,56 @@ typename Inspector::result_type inspect(Inspector& f, account& x) {
            x.status);
 }
 
+/// A receipt: `reader` has every message `sender` sent them up to `up_to`
+/// (delivered: it reached a device of the reader; read: the reader says so).
+struct receipt {
+  user_id reader = 0;
+  user_id sender = 0;
+  message_id up_to = 0;
+  bool read = false; ///< false: delivered
+};
+
+inline bool operator==(const receipt& x, const receipt& y) {
+  return x.reader == y.reader && x.sender == y.sender && x.up_to == y.up_to &&
+         x.read == y.read;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, receipt& x) {
+  return f(caf::meta::type_name("receipt"), x.reader, x.sender, x.up_to,
+           x.read);
+}
+
+/// One conversation of a user's inbox (GET /conversations).
+struct conversation_summary {
+  user_record peer;
+  chat_message last;                     ///< the newest message either way
+  std::int64_t unread = 0;               ///< from the peer, above read_through
+  message_id read_through = 0;           ///< what the user has read of the peer
+  message_id peer_delivered_through = 0; ///< of the user's, reached the peer
+  message_id peer_read_through = 0;      ///< of the user's, read by the peer
+};
+
+inline bool operator==(const conversation_summary& x,
+                       const conversation_summary& y) {
+  return x.peer == y.peer && x.last == y.last && x.unread == y.unread &&
+         x.read_through == y.read_through &&
+         x.peer_delivered_through == y.peer_delivered_through &&
+         x.peer_read_through == y.peer_read_through;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
   return f(caf::meta::type_name("chat_message"), x.id, x.sender_id,
            x.sender_username, x.recipient_id, x.content, x.client_msg_id,
            x.sent_at_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, conversation_summary& x) {
+  return f(caf::meta::type_name("conversation_summary"), x.peer, x.last,
+           x.unread, x.read_through, x.peer_delivered_through,
+           x.peer_read_through);
 }
 
 } // namespace parley

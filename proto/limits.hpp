@@ -28,6 +28,14 @@ constexpr std::size_t max_password_bytes = 1024;
 constexpr std::size_t default_history_limit = 50;
 constexpr std::size_t max_history_limit = 200;
 
+/// GET /conversations paging: default and cap of `limit`.
+constexpr std::size_t default_conversations_limit = 20;
+constexpr std::size_t max_conversations_limit = 100;
+
+/// Receipts replayed to a client that resumes: for this many readers of
+/// the user's messages, the most recent first.
+constexpr std::size_t max_replayed_receipt_readers = 200;
+
 /// JSON nesting accepted from clients; anything deeper is rejected early so
 /// that a hostile frame cannot exhaust the parser's stack.
 constexpr std::size_t max_json_depth = 16;

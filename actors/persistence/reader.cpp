@@ -40,6 +40,18 @@ reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
              std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
         return reply(self->state.db->messages_after(user, after, limit));
       },
+      [self](receipts_atom, user_id sender,
+             std::uint32_t limit) -> caf::result<std::vector<receipt>> {
+        return reply(self->state.db->receipts_for(sender, limit));
+      },
+      [self](inbox_atom, user_id user, message_id before, std::uint32_t limit)
+          -> caf::result<std::vector<conversation_summary>> {
+        auto cursor =
+            before > 0 ? std::optional<message_id>{before} : std::nullopt;
+        auto rows =
+            std::min<std::size_t>(limit, limits::max_conversations_limit);
+        return reply(self->state.db->conversations(user, cursor, rows));
+      },
   };
 }
 

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <tuple>
 
 #include <caf/all.hpp>
 
@@ -125,9 +126,25 @@ void start_outage(self_pointer self, const caf::error& why) {
   self->delayed_send(self, outage.retry_delay, probe_atom::value);
 }
 
+void queue_receipt(self_pointer self, const receipt& x) {
+  auto& up_to = self->state.receipts[{x.reader, x.sender, x.read}];
+  up_to = std::max(up_to, x.up_to);
+}
+
+std::vector<receipt> take_receipts(self_pointer self) {
+  std::vector<receipt> result;
+  for (const auto& [key, up_to] : self->state.receipts)
+    result.push_back(
+        {std::get<0>(key), std::get<1>(key), up_to, std::get<2>(key)});
+  self->state.receipts.clear();
+  return result;
+}
+
 /// Marks and presence that could not be committed wait for the next commit.
 void keep_side_effects(self_pointer self, persistence::write_batch& batch) {
   auto& st = self->state;
+  for (const auto& x : batch.receipts)
+    queue_receipt(self, x);
   st.cursors.give_back(batch.delivered);
   st.presence.insert(st.presence.begin(), batch.presence.begin(),
                      batch.presence.end());
@@ -138,7 +155,9 @@ void keep_side_effects(self_pointer self, persistence::write_batch& batch) {
 /// lost.
 void commit_side_effects(self_pointer self, persistence::write_batch batch) {
   batch.messages.clear();
-  if (batch.delivered.empty() && batch.presence.empty()) return;
+  if (batch.delivered.empty() && batch.presence.empty() &&
+      batch.receipts.empty())
+    return;
   auto done = self->state.db->commit(batch);
   if (done) return;
   if (code_of(done.error()) == error_code::unavailable) {
@@ -211,6 +230,7 @@ void flush_all(self_pointer self) {
   persistence::write_batch side_effects;
   if (st.marks_due || !st.presence.empty()) {
     side_effects.delivered = st.cursors.take_marks();
+    side_effects.receipts = take_receipts(self);
     st.marks_due = false;
   }
   side_effects.presence.swap(st.presence);
@@ -288,6 +308,13 @@ page_result claim(self_pointer self, user_id user, const std::string& device,
   return page_result{page->cursor, std::move(page->messages)};
 }
 
+/// Marks and receipts go out with the first commit after mark_delay.
+void start_marks_timer(self_pointer self) {
+  if (self->state.marks_timer) return;
+  self->state.marks_timer = true;
+  self->delayed_send(self, mark_delay, marks_atom::value);
+}
+
 void queue_mark(self_pointer self, user_id user, const std::string& device,
                 message_id base, message_id through) {
   auto& st = self->state;
@@ -299,10 +326,7 @@ void queue_mark(self_pointer self, user_id user, const std::string& device,
                       << message_of(queued.error()) << std::endl;
     return;
   }
-  if (*queued && !st.marks_timer) {
-    st.marks_timer = true;
-    self->delayed_send(self, mark_delay, marks_atom::value);
-  }
+  if (*queued) start_marks_timer(self);
 }
 
 /// A prefix no earlier run used: 64 random bits in hex.
@@ -338,6 +362,10 @@ writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
       [self](delivered_atom, user_id user, const std::string& device,
              message_id base, message_id through) {
         queue_mark(self, user, device, base, through);
+      },
+      [self](receipt_atom, const receipt& x) {
+        queue_receipt(self, x);
+        start_marks_timer(self);
       },
       [self](marks_atom) {
         self->state.marks_timer = false;

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <caf/typed_response_promise.hpp>
@@ -47,6 +49,8 @@ struct writer_state {
   bool marks_timer = false; ///< a marks_atom is on its way
   bool marks_due = false;   ///< the next flush takes the marks along
   std::vector<persistence::presence_change> presence;
+  /// Receipts wait with the marks: the highest per reader, sender and kind.
+  std::map<std::tuple<user_id, user_id, bool>, message_id> receipts;
   bool flush_scheduled = false;
   database_outage outage;
   /// Keys for messages sent without a client_msg_id: a prefix unique to

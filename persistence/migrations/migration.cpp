@@ -98,6 +98,21 @@ INSERT INTO device_cursors (user_id, device, delivered_through)
   SELECT id, '', delivered_through FROM users;
 )sql";
 
+// Receipts: per conversation and direction, how far the reader (owner) has
+// received and read what the peer sent. The index serves "receipts for a
+// sender", replayed when the sender resumes.
+const char* const conversation_cursors = R"sql(
+CREATE TABLE conversation_cursors (
+  owner_id BIGINT NOT NULL,
+  peer_id BIGINT NOT NULL,
+  delivered_through BIGINT NOT NULL DEFAULT 0,
+  read_through BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (owner_id, peer_id)
+);
+CREATE INDEX conversation_cursors_by_peer
+  ON conversation_cursors (peer_id, delivered_through);
+)sql";
+
 void apply_migrations(soci::session& sql, const migration_plan& plan) {
   for (const auto* statement : plan.begin_exclusive)
     sql << statement;

@@ -20,7 +20,8 @@ struct migration {
 /// Steps whose SQL is the same on both backends.
 extern const char* const version_1_message_indexes;    ///< part of version 1
 extern const char* const version_2_delivery_watermark; ///< all of version 2
-extern const char* const device_cursors; ///< per-device delivery cursors
+extern const char* const device_cursors;       ///< per-device delivery cursors
+extern const char* const conversation_cursors; ///< delivered/read receipts
 
 /// A backend's schema history and how it takes the migration lock.
 struct migration_plan {

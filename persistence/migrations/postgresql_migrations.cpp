@@ -51,6 +51,7 @@ const migration_plan& postgresql_migrations() {
           {2, "delivery watermark", {version_2_delivery_watermark}},
           {3, "no foreign key checks per message", {drop_message_foreign_keys}},
           {4, "delivery cursors per device", {device_cursors}},
+          {5, "receipts per conversation", {conversation_cursors}},
       },
   };
   return plan;

@@ -41,6 +41,7 @@ const migration_plan& sqlite_migrations() {
            {users_and_messages, version_1_message_indexes}},
           {2, "delivery watermark", {version_2_delivery_watermark}},
           {3, "delivery cursors per device", {device_cursors}},
+          {4, "receipts per conversation", {conversation_cursors}},
       },
   };
   return plan;

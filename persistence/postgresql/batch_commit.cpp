@@ -46,7 +46,17 @@ constexpr const char* commit_statement =
     "changed AS ("
     "UPDATE users SET status = z.status "
     "FROM unnest(CAST($10 AS BIGINT[]), CAST($11 AS TEXT[])) AS z(id, status) "
-    "WHERE users.id = z.id AND z.status <> users.status) "
+    "WHERE users.id = z.id AND z.status <> users.status), "
+    "receipts AS ("
+    "INSERT INTO conversation_cursors "
+    "(owner_id, peer_id, delivered_through, read_through) "
+    "SELECT * FROM unnest(CAST($12 AS BIGINT[]), CAST($13 AS BIGINT[]), "
+    "CAST($14 AS BIGINT[]), CAST($15 AS BIGINT[])) "
+    "ON CONFLICT (owner_id, peer_id) DO UPDATE SET "
+    "delivered_through = GREATEST(conversation_cursors.delivered_through, "
+    "EXCLUDED.delivered_through), "
+    "read_through = GREATEST(conversation_cursors.read_through, "
+    "EXCLUDED.read_through)) "
     "SELECT id, sender_id, client_msg_id FROM inserted";
 
 /// Appends a text element of a PostgreSQL array literal: quoted, with
@@ -133,6 +143,21 @@ struct presence_arrays {
   }
 };
 
+/// One row per conversation and direction (ON CONFLICT may touch a row
+/// once per statement).
+struct receipt_arrays {
+  array_literal owners, peers, delivered, read;
+
+  explicit receipt_arrays(const std::vector<receipt>& receipts) {
+    for (const auto& row : fold_receipts(receipts)) {
+      owners.next() += std::to_string(row.owner);
+      peers.next() += std::to_string(row.peer);
+      delivered.next() += std::to_string(row.delivered);
+      read.next() += std::to_string(row.read);
+    }
+  }
+};
+
 using result_pointer = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 [[noreturn]] void throw_failure(PGconn* connection, const PGresult* result) {
@@ -214,13 +239,16 @@ void commit_in_one_statement(PGconn* connection, const write_batch& batch,
     messages.add(batch.messages[row]);
   mark_arrays marks{batch.delivered};
   presence_arrays presence{batch.presence};
+  receipt_arrays receipts{batch.receipts};
   const char* values[] = {
       messages.senders.close(),  messages.receivers.close(),
       messages.contents.close(), messages.keys.close(),
       messages.times.close(),    marks.ids.close(),
       marks.devices.close(),     marks.bases.close(),
       marks.throughs.close(),    presence.ids.close(),
-      presence.statuses.close(),
+      presence.statuses.close(), receipts.owners.close(),
+      receipts.peers.close(),    receipts.delivered.close(),
+      receipts.read.close(),
   };
   constexpr int count = sizeof(values) / sizeof(values[0]);
   result_pointer result{PQexecPrepared(connection, statement_name, count,

@@ -16,7 +16,9 @@ postgresql_store::postgresql_store(const postgresql_location& where)
 void postgresql_store::write(const write_batch& batch,
                              const std::vector<std::size_t>& rows,
                              std::vector<insert_outcome>& outcomes) {
-  if (rows.empty() && batch.delivered.empty() && batch.presence.empty()) return;
+  if (rows.empty() && batch.delivered.empty() && batch.presence.empty() &&
+      batch.receipts.empty())
+    return;
   auto* backend =
       static_cast<soci::postgresql_session_backend*>(session().get_backend());
   try {

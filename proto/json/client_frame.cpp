@@ -16,6 +16,7 @@ using rapidjson::Value;
 constexpr std::string_view private_message_type = "private_message";
 constexpr std::string_view sync_type = "sync";
 constexpr std::string_view ack_type = "ack";
+constexpr std::string_view read_type = "read";
 
 // Decoding uses memory on the stack for the DOM and the parser's stack: a
 // typical chat frame fits, so decoding allocates nothing (a default
@@ -129,6 +130,21 @@ client_frame decode_ack(const Value& frame, std::string client_msg_id) {
   return ack_frame{up_to->GetInt64()};
 }
 
+client_frame decode_read(const Value& frame, std::string client_msg_id) {
+  auto peer = positive_int64(find(frame, "peer_id"));
+  if (!peer)
+    return rejected_frame{error_code::invalid_recipient,
+                          "peer_id must be an integer from 1 to "
+                          "9223372036854775807",
+                          std::move(client_msg_id)};
+  const Value* up_to = find(frame, "up_to_id");
+  if (up_to == nullptr || !up_to->IsInt64() || up_to->GetInt64() < 0)
+    return rejected_frame{error_code::invalid_ack,
+                          default_message(error_code::invalid_ack),
+                          std::move(client_msg_id)};
+  return read_frame{*peer, up_to->GetInt64()};
+}
+
 client_frame decode_sync(const Value& frame, std::string client_msg_id) {
   const Value* after = find(frame, "after_id");
   if (after == nullptr || !after->IsInt64() || after->GetInt64() < 0)
@@ -163,7 +179,8 @@ client_frame decode_client_frame(std::string_view text,
     return rejected_frame{error_code::missing_type,
                           default_message(error_code::missing_type), id.value};
   auto name = view_of(*type);
-  if (name != private_message_type && name != sync_type && name != ack_type)
+  if (name != private_message_type && name != sync_type && name != ack_type &&
+      name != read_type)
     return rejected_frame{error_code::unknown_type,
                           "unknown frame type \"" + echo_of(name) + "\"",
                           id.value};
@@ -173,6 +190,7 @@ client_frame decode_client_frame(std::string_view text,
                           {}};
   if (name == sync_type) return decode_sync(doc, std::move(id.value));
   if (name == ack_type) return decode_ack(doc, std::move(id.value));
+  if (name == read_type) return decode_read(doc, std::move(id.value));
   return decode_private_message(doc, bounds, std::move(id.value));
 }
 

@@ -30,6 +30,13 @@ struct ack_frame {
   message_id up_to_id = 0;
 };
 
+/// {"type":"read","peer_id":S,"up_to_id":N}: the client has read the
+/// messages S sent it up to N.
+struct read_frame {
+  user_id peer_id = 0;
+  message_id up_to_id = 0;
+};
+
 /// A frame that failed validation; client_msg_id is echoed when the frame
 /// carried a usable one.
 struct rejected_frame {
@@ -39,8 +46,8 @@ struct rejected_frame {
 };
 
 /// What a text frame decodes to.
-using client_frame =
-    std::variant<private_message_frame, sync_frame, ack_frame, rejected_frame>;
+using client_frame = std::variant<private_message_frame, sync_frame, ack_frame,
+                                  read_frame, rejected_frame>;
 
 /// Bounds applied while decoding (from the command line).
 struct frame_limits {

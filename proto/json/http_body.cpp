@@ -133,6 +133,36 @@ std::string encode_history(const std::vector<chat_message>& messages) {
   return out.text();
 }
 
+std::string
+encode_conversations(const std::vector<conversation_summary>& page) {
+  detail::compact_writer out;
+  out.open_object();
+  out.open_array("conversations");
+  for (const auto& row : page) {
+    out.open_object();
+    out.open_object("peer");
+    out.member("id", row.peer.id);
+    out.member("username", row.peer.username);
+    out.member("status", row.peer.status);
+    out.close_object();
+    out.open_object("last_message");
+    out.member("id", row.last.id);
+    out.member("sender_id", row.last.sender_id);
+    out.member("recipient_id", row.last.recipient_id);
+    out.member("content", row.last.content);
+    out.member("sent_at", format_rfc3339(row.last.sent_at_ms));
+    out.close_object();
+    out.member("unread_count", row.unread);
+    out.member("read_through", row.read_through);
+    out.member("peer_delivered_through", row.peer_delivered_through);
+    out.member("peer_read_through", row.peer_read_through);
+    out.close_object();
+  }
+  out.close_array();
+  out.close_object();
+  return out.text();
+}
+
 std::string encode_error_body(error_code code, std::string_view message) {
   detail::compact_writer out;
   out.open_object();

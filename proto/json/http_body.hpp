@@ -39,6 +39,11 @@ std::string encode_login(std::string_view token, timestamp_ms expires_at,
 /// {"messages":[{"id","sender_id","recipient_id","content","sent_at"}]}
 std::string encode_history(const std::vector<chat_message>& messages);
 
+/// {"conversations":[{"peer":{"id","username","status"},"last_message":
+/// {"id","sender_id","recipient_id","content","sent_at"},"unread_count",
+/// "read_through","peer_delivered_through","peer_read_through"}]}
+std::string encode_conversations(const std::vector<conversation_summary>& page);
+
 /// {"error":{"code","message"}}
 std::string encode_error_body(error_code code, std::string_view message);
 

@@ -49,6 +49,21 @@ std::string encode_outgoing_message(const chat_message& msg) {
   return out.text();
 }
 
+std::string encode_receipt(const receipt& x) {
+  detail::compact_writer out;
+  out.open_object();
+  if (x.read) {
+    out.member("type", "read");
+    out.member("reader_id", x.reader);
+  } else {
+    out.member("type", "delivered");
+    out.member("recipient_id", x.reader);
+  }
+  out.member("up_to_id", x.up_to);
+  out.close_object();
+  return out.text();
+}
+
 std::string encode_sync_complete(message_id last_id) {
   detail::compact_writer out;
   out.open_object();

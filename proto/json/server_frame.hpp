@@ -22,6 +22,10 @@ std::string encode_message_sent(const chat_message& msg);
 /// the sender's other connections (and replays of own messages).
 std::string encode_outgoing_message(const chat_message& msg);
 
+/// {"type":"delivered","recipient_id","up_to_id"} for the sender of the
+/// messages, or {"type":"read","reader_id","up_to_id"} for a read receipt.
+std::string encode_receipt(const receipt& x);
+
 /// {"type":"sync_complete","last_id":N}
 std::string encode_sync_complete(message_id last_id);
 

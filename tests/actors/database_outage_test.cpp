@@ -11,6 +11,7 @@
 
 #include "proto/error_code.hpp"
 #include "tests/actors/actor_fixture.hpp"
+#include "tests/actors/chat_helpers.hpp"
 
 using namespace parley;
 using namespace parley::testing;
@@ -60,7 +61,7 @@ public:
   }
   caf::expected<std::vector<persistence::insert_outcome>>
   insert_messages(const std::vector<chat_message>& batch) override {
-    return commit(persistence::write_batch{batch, {}, {}});
+    return commit(persistence::write_batch{batch, {}, {}, {}});
   }
   caf::error
   mark_delivered(const std::vector<persistence::delivery_mark>& x) override {
@@ -76,6 +77,15 @@ public:
   }
   caf::expected<std::vector<user_id>> users_with_undelivered() override {
     return real_->users_with_undelivered();
+  }
+  caf::expected<std::vector<receipt>> receipts_for(user_id sender,
+                                                   std::size_t limit) override {
+    return real_->receipts_for(sender, limit);
+  }
+  caf::expected<std::vector<conversation_summary>>
+  conversations(user_id user, std::optional<message_id> before,
+                std::size_t limit) override {
+    return real_->conversations(user, before, limit);
   }
   caf::expected<std::vector<chat_message>>
   messages_after(user_id user, message_id after, std::size_t limit) override {
@@ -111,20 +121,6 @@ struct outage_fixture : flaky_holder, actor_fixture {
         return flaky;
       }) {}
 };
-
-std::string private_message(user_id to, const std::string& content,
-                            const std::string& client_msg_id = {}) {
-  std::string frame = R"({"type":"private_message","recipient_id":)" +
-                      std::to_string(to) + R"(,"content":")" + content + "\"";
-  if (!client_msg_id.empty())
-    frame += R"(,"client_msg_id":")" + client_msg_id + "\"";
-  return frame + "}";
-}
-
-std::string string_member(const rapidjson::Document& doc, const char* name) {
-  return doc.HasMember(name) && doc[name].IsString() ? doc[name].GetString()
-                                                     : std::string{};
-}
 
 std::vector<chat_message> stored_between(persistence::store& db, user_id a,
                                          user_id b) {

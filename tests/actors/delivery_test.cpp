@@ -9,37 +9,15 @@
 #include <vector>
 
 #include "tests/actors/actor_fixture.hpp"
+#include "tests/actors/chat_helpers.hpp"
 
 using namespace parley;
 using namespace parley::testing;
 
 namespace {
 
-std::string private_message(user_id to, const std::string& content) {
-  return R"({"type":"private_message","recipient_id":)" + std::to_string(to) +
-         R"(,"content":")" + content + "\"}";
-}
-
 std::string ack(message_id up_to) {
   return R"({"type":"ack","up_to_id":)" + std::to_string(up_to) + "}";
-}
-
-std::int64_t id_of(const rapidjson::Document& doc) {
-  REQUIRE(doc.HasMember("id"));
-  REQUIRE(doc["id"].IsInt64());
-  return doc["id"].GetInt64();
-}
-
-/// Sends messages and returns their ids from message_sent.
-std::vector<message_id> send_all(test_session& from, user_id to, int count) {
-  std::vector<message_id> ids;
-  for (int i = 0; i < count; ++i) {
-    from.send(private_message(to, "m" + std::to_string(i)));
-    auto sent = from.next();
-    REQUIRE(test_session::type_of(sent) == "message_sent");
-    ids.push_back(id_of(sent));
-  }
-  return ids;
 }
 
 /// The ids of the next `count` incoming_message frames of a session.
@@ -245,6 +223,9 @@ registry_actor::behavior_type late_registry(registry_actor::pointer self,
       },
       [=](route_atom, const chat_message& msg, const session_actor& origin) {
         self->send(real, route_atom::value, msg, origin);
+      },
+      [=](receipt_atom, const receipt& x) {
+        self->send(real, receipt_atom::value, x);
       },
       [=](drain_atom) { return self->delegate(real, drain_atom::value); },
   };

@@ -5,26 +5,12 @@
 #include <vector>
 
 #include "tests/actors/actor_fixture.hpp"
+#include "tests/actors/chat_helpers.hpp"
 
 using namespace parley;
 using namespace parley::testing;
 
 namespace {
-
-std::string private_message(user_id to, const std::string& content,
-                            const std::string& client_msg_id = {}) {
-  std::string frame = R"({"type":"private_message","recipient_id":)" +
-                      std::to_string(to) + R"(,"content":")" + content + "\"";
-  if (!client_msg_id.empty())
-    frame += R"(,"client_msg_id":")" + client_msg_id + "\"";
-  return frame + "}";
-}
-
-std::int64_t id_of(const rapidjson::Document& doc) {
-  REQUIRE(doc.HasMember("id"));
-  REQUIRE(doc["id"].IsInt64());
-  return doc["id"].GetInt64();
-}
 
 /// Sends a message and returns its id from message_sent.
 std::int64_t send_and_ack(test_session& from, user_id to,
