@@ -1,25 +1,50 @@
 // Password hashing: a bounded pool of detached argon2id workers.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
 #include <caf/error.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/timespan.hpp>
 
 #include "proto/actor_interfaces.hpp"
 
 namespace parley {
+
+/// Test hooks, called on a worker's own thread around each job (hash or
+/// verify); production passes none.
+class hashing_observer {
+public:
+  virtual ~hashing_observer() = default;
+  /// A worker is about to run a job.
+  virtual void job_started() = 0;
+  /// That job has finished.
+  virtual void job_finished() = 0;
+};
 
 /// Limits of the hashing pool. Each argon2id hash takes ~64 MiB and ~0.1 s,
 /// so concurrency is bounded by workers and the backlog by a queue.
 struct hashing_config {
   std::size_t workers = 2;
   std::size_t max_queued = 64;
+  /// A job running longer is answered with request_timeout; its worker
+  /// takes no other job until the late result is in.
+  caf::timespan worker_timeout = std::chrono::seconds(60);
+  std::shared_ptr<hashing_observer> observer = nullptr; ///< tests only
 };
+
+/// The pool as it sees itself: the public interface plus its own timer.
+using hashing_pool_actor = hasher_actor::extend<
+    // pool → itself: the job with this number has run out of time.
+    caf::reacts_to<deadline_atom, std::uint64_t>>;
 
 /// One request waiting for or running on a worker.
 struct hashing_job {
@@ -27,20 +52,29 @@ struct hashing_job {
   std::function<void(caf::error)> fail;  ///< answers it with an error
 };
 
+/// A job on a worker. `fail` is empty once the caller has been answered
+/// (by the deadline or shutdown) while the worker still computes.
+struct running_job {
+  std::uint64_t id = 0;
+  std::function<void(caf::error)> fail;
+};
+
 /// State of the dispatcher in front of the workers.
 struct hashing_state {
   std::vector<hasher_actor> idle;
   std::deque<hashing_job> queue;
-  /// Jobs on a worker, by worker, so that shutdown can answer them.
-  std::map<caf::actor_addr, std::function<void(caf::error)>> running;
+  /// Jobs on a worker, by worker: a worker is busy until its reply comes.
+  std::map<caf::actor_addr, running_job> running;
+  std::uint64_t last_job_id = 0;
   std::size_t max_queued = 0;
+  caf::timespan worker_timeout{};
   static inline const char* name = "hashing";
 };
 
 /// Spawns the detached workers and dispatches jobs to idle ones; answers
 /// "overloaded" when the queue is full rather than growing without bound.
-hasher_actor::behavior_type
-hashing_impl(hasher_actor::stateful_pointer<hashing_state> self,
+hashing_pool_actor::behavior_type
+hashing_impl(hashing_pool_actor::stateful_pointer<hashing_state> self,
              hashing_config config);
 
 } // namespace parley

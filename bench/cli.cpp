@@ -156,6 +156,7 @@ const std::vector<option_spec>& option_table() {
          opts.rate_per_s = *r;
          return std::string{};
        }},
+      {"login-burst", true, count_option(&o::login_burst, 0, 10'000)},
       {"hold", true, seconds_option(&o::hold_s, 0, 86400)},
       {"drain", true, seconds_option(&o::drain_s, 0, 86400)},
       {"db-url", true,
@@ -239,6 +240,8 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
   }
   if (opts.mode == bench_mode::rate && opts.rate_per_s <= 0)
     return failure("rate mode needs --rate R (messages per second)");
+  if (opts.login_burst > 0 && opts.mode != bench_mode::rate)
+    return failure("--login-burst applies to rate mode only");
   parse_result result;
   result.options = std::move(opts);
   return result;
@@ -268,6 +271,7 @@ Options (defaults in brackets):
   --inflight W              throughput: messages in flight per user [10]
   --pairing pairs|random    pairs: 2k <-> 2k+1; random: any other user [pairs]
   --rate R                  rate: messages per second in total (required)
+  --login-burst N           rate: N logins kept in flight during the window [0]
   --hold S                  conns: seconds to hold idle before checking [5]
   --drain S                 seconds to wait for outstanding messages [5]
   --db-url URL              postgresql:// URL: count rows in messages

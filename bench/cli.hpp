@@ -41,7 +41,8 @@ struct bench_options {
   double window_s = 10;
   std::uint32_t inflight = 10;
   pairing_kind pairing = pairing_kind::pairs;
-  double rate_per_s = 0; ///< rate mode only; required there
+  double rate_per_s = 0;         ///< rate mode only; required there
+  std::uint32_t login_burst = 0; ///< rate: logins in flight in the window
   double hold_s = 5;
   double drain_s = 5;
   std::string db_url; ///< empty: no row count

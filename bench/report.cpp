@@ -229,6 +229,11 @@ std::string format_table(const bench_result& r) {
     out << line;
   }
   out << "  latency ms   " << latency_line(r.latency) << '\n';
+  if (r.logins)
+    out << "  logins       " << r.logins->clients << " in flight: ok "
+        << r.logins->ok << ", overloaded " << r.logins->overloaded
+        << ", failed " << r.logins->failed << "; ms "
+        << latency_line(r.logins->latency) << '\n';
   if (o.protocol == protocol_kind::parley)
     out << "  ack ms       " << latency_line(r.ack_latency) << '\n';
   std::snprintf(line, sizeof line,
@@ -329,6 +334,19 @@ std::string format_json(const bench_result& r) {
   put_latency(w, "ack_latency",
               parley ? std::optional<latency_summary>(r.ack_latency)
                      : std::nullopt);
+  auto login = [&r](std::uint64_t login_counts::*field) {
+    return r.logins ? std::optional<std::uint64_t>((*r.logins).*field)
+                    : std::nullopt;
+  };
+  put(w, "login_burst",
+      r.logins ? std::optional<std::uint64_t>(r.logins->clients)
+               : std::nullopt);
+  put(w, "logins_ok", login(&login_counts::ok));
+  put(w, "logins_overloaded", login(&login_counts::overloaded));
+  put(w, "logins_failed", login(&login_counts::failed));
+  put_latency(w, "login_latency",
+              r.logins ? std::optional<latency_summary>(r.logins->latency)
+                       : std::nullopt);
   put(w, "cpu_server_s", r.cpu_server_s);
   put(w, "cpu_db_s", r.cpu_db_s);
   put(w, "cpu_tool_s", r.cpu_tool_s);

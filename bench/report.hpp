@@ -10,6 +10,7 @@
 #include "bench/cli.hpp"
 #include "bench/latency.hpp"
 #include "bench/ledger.hpp"
+#include "bench/login_counts.hpp"
 #include "bench/traffic.hpp"
 
 namespace parley::bench {
@@ -39,6 +40,7 @@ struct bench_result {
   latency_summary latency;
   latency_summary ack_latency;
   double drain_s = 0; ///< time spent waiting for outstanding messages
+  std::optional<login_counts> logins; ///< --login-burst only
 
   std::optional<double> cpu_server_s; ///< during the window
   std::optional<double> cpu_db_s;

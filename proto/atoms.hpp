@@ -34,6 +34,7 @@ using presence_atom = caf::atom_constant<caf::atom("presence")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using marks_atom = caf::atom_constant<caf::atom("marks")>;
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;

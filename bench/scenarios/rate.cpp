@@ -3,15 +3,25 @@
 // coarser tick would add its period to the latency measured from the due
 // time). Latency counts from the due time, not
 // from when the tool got round to it, so a stalled server shows up as
-// latency instead of as fewer samples (no coordinated omission).
+// latency instead of as fewer samples (no coordinated omission). With
+// --login-burst N, N logins stay in flight for the whole window.
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
 #include "bench/clock.hpp"
+#include "bench/login_burst.hpp"
 #include "bench/scenarios/common.hpp"
 
 namespace parley::bench {
+
+namespace {
+
+/// Logins still in flight when the window ends get this long to finish
+/// (the server's own hashing deadline is 30 s).
+constexpr auto login_finish_timeout = std::chrono::seconds(40);
+
+} // namespace
 
 void run_rate(run_context& ctx) {
   auto& o = ctx.options;
@@ -41,17 +51,25 @@ void run_rate(run_context& ctx) {
     auto wait = std::max<std::int64_t>(0, due_of(next) - now_ns());
     timer.start(std::chrono::nanoseconds(wait), [&tick] { tick(); });
   };
-  ctx.loop.after(std::chrono::nanoseconds(warmup_ns),
-                 [&begin, &o] { begin = mark_resources(o); });
+  login_burst logins(ctx.loop, ctx.roster.users, o.login_burst);
+  ctx.loop.after(std::chrono::nanoseconds(warmup_ns), [&] {
+    begin = mark_resources(o);
+    logins.start();
+  });
   ctx.loop.after(std::chrono::nanoseconds(warmup_ns + window_ns), [&] {
     end = mark_resources(o);
     ended = true;
+    logins.stop();
   });
   tick();
   ctx.loop.run_until([&ended] { return ended; },
                      std::chrono::steady_clock::time_point::max());
   record_window(r, begin, end);
   drain_and_collect(ctx);
+  if (o.login_burst > 0) {
+    logins.finish(std::chrono::steady_clock::now() + login_finish_timeout);
+    r.logins = logins.counts();
+  }
   count_rows_after(ctx);
 }
 

@@ -10,6 +10,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "gateway/node_context.hpp"
+#include "gateway/server/accept_errors.hpp"
 #include "gateway/server/connection_set.hpp"
 
 namespace parley {
@@ -41,6 +42,8 @@ private:
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
+  accept_backoff backoff_;
+  accept_error_log accept_log_;
   node_context& node_;
   connection_set& connections_;
 };

@@ -1,5 +1,14 @@
-// The hashing pool: real argon2id on detached workers, bounded queue.
+// The hashing pool: real argon2id on detached workers, bounded queue,
+// lowest CPU priority, and workers that stay busy past a deadline.
+#include <algorithm>
+#include <condition_variable>
+#include <dirent.h>
+#include <fstream>
+#include <mutex>
+#include <sched.h>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <doctest/doctest.h>
@@ -18,12 +27,115 @@ struct parley_config : caf::actor_system_config {
 
 constexpr auto hashing_wait = std::chrono::seconds(30);
 
+/// How long a probe waits for an event the test causes; a hang guard.
+constexpr auto probe_wait = std::chrono::seconds(30);
+
+/// Sees each job from inside its worker's thread: the thread's scheduling
+/// policy and the order of starts and ends. A job waits in job_started
+/// until the test lets it go, so a test can keep a worker busy for as long
+/// as it needs without sleeping.
+class worker_probe : public hashing_observer {
+public:
+  /// Jobs up to number `let_through` (1-based) run at once; the rest wait
+  /// for let_through() or until `running_together` jobs run at once.
+  worker_probe(int let_through, int running_together)
+      : let_through_(let_through)
+      , together_(running_together) {}
+
+  void job_started() override {
+    std::unique_lock<std::mutex> lock{mutex_};
+    auto number = static_cast<int>(policies_.size()) + 1;
+    policies_.push_back(sched_getscheduler(0));
+    events_.push_back("start " + std::to_string(number));
+    ++running_;
+    changed_.notify_all();
+    changed_.wait_for(lock, probe_wait, [&] {
+      return number <= let_through_ || running_ >= together_;
+    });
+    finishing_.push_back(number);
+  }
+
+  void job_finished() override {
+    std::lock_guard<std::mutex> lock{mutex_};
+    --running_;
+    events_.push_back("end " + std::to_string(finishing_.front()));
+    finishing_.erase(finishing_.begin());
+    changed_.notify_all();
+  }
+
+  /// Lets jobs up to number `n` run.
+  void let_through(int n) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    let_through_ = n;
+    changed_.notify_all();
+  }
+
+  /// Waits until `n` jobs have started; false after probe_wait.
+  bool wait_started(std::size_t n) {
+    std::unique_lock<std::mutex> lock{mutex_};
+    return changed_.wait_for(lock, probe_wait,
+                             [&] { return policies_.size() >= n; });
+  }
+
+  /// Waits until no job runs; false after probe_wait.
+  bool wait_idle() {
+    std::unique_lock<std::mutex> lock{mutex_};
+    return changed_.wait_for(lock, probe_wait, [&] { return running_ == 0; });
+  }
+
+  /// The scheduling policy of the thread of each job, in start order.
+  std::vector<int> policies() {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return policies_;
+  }
+
+  /// "start N" and "end N" in the order they happened.
+  std::vector<std::string> events() {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return events_;
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int let_through_;
+  int together_;
+  int running_ = 0;
+  std::vector<int> policies_;
+  std::vector<int> finishing_;
+  std::vector<std::string> events_;
+};
+
+/// Threads of this process whose scheduling policy is `policy`, read from
+/// /proc (field 41 of each task's stat).
+int threads_with_policy(int policy) {
+  int count = 0;
+  auto* dir = opendir("/proc/self/task");
+  REQUIRE(dir != nullptr);
+  while (auto* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    std::ifstream in(std::string("/proc/self/task/") + entry->d_name + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+    auto after_name = text.rfind(')');
+    if (after_name == std::string::npos) continue; // the thread just ended
+    std::istringstream fields(text.substr(after_name + 1));
+    std::string field;
+    // Field 3 (state) comes first after the name; policy is field 41.
+    for (int i = 3; i <= 41 && fields >> field; ++i) {
+    }
+    if (fields && std::stoi(field) == policy) ++count;
+  }
+  closedir(dir);
+  return count;
+}
+
 struct hashing_fixture {
   parley_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
 
-  std::string hash(hasher_actor& pool, const std::string& password) {
+  std::string hash(const hasher_actor& pool, const std::string& password) {
     std::string result;
     self->request(pool, hashing_wait, hash_atom::value, password)
         .receive([&](std::string& x) { result = std::move(x); },
@@ -31,7 +143,7 @@ struct hashing_fixture {
     return result;
   }
 
-  bool verify(hasher_actor& pool, const std::string& hash,
+  bool verify(const hasher_actor& pool, const std::string& hash,
               const std::string& password) {
     bool result = false;
     self->request(pool, hashing_wait, verify_atom::value, hash, password)
@@ -73,5 +185,76 @@ TEST_CASE_FIXTURE(hashing_fixture,
                   caf::after(hashing_wait) >> [] { FAIL("no answer"); });
   CHECK(hashed == 2);
   CHECK(overloaded == 1);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(hashing_fixture,
+                  "hashing workers run at the idle CPU priority and no other "
+                  "thread does") {
+  // Both jobs wait until both run, so each is on its own worker.
+  auto probe = std::make_shared<worker_probe>(0, 2);
+  hashing_config config{2, 4};
+  config.observer = probe;
+  auto pool = sys.spawn(hashing_impl, config);
+  auto first =
+      self->request(pool, hashing_wait, hash_atom::value, std::string{"one"});
+  auto second =
+      self->request(pool, hashing_wait, hash_atom::value, std::string{"two"});
+  REQUIRE(probe->wait_started(2));
+  // The workers are alive and hashing: exactly they are SCHED_IDLE, not the
+  // scheduler thread that spawned them, nor this one.
+  CHECK(threads_with_policy(SCHED_IDLE) == 2);
+  CHECK(sched_getscheduler(0) == SCHED_OTHER);
+  for (auto* reply : {&first, &second})
+    reply->receive(
+        [](std::string& hash) { CHECK(hash.rfind("$argon2id$", 0) == 0); },
+        [](caf::error& err) { FAIL(to_string(err)); });
+  CHECK(probe->policies() == std::vector<int>{SCHED_IDLE, SCHED_IDLE});
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(hashing_fixture,
+                  "a worker whose job timed out takes no other job until "
+                  "that job ends") {
+  // One worker; every job waits for the test, so the deadline always wins.
+  auto probe = std::make_shared<worker_probe>(0, 2);
+  hashing_config config{1, 1};
+  config.worker_timeout = std::chrono::milliseconds(50);
+  config.observer = probe;
+  auto pool = sys.spawn(hashing_impl, config);
+  auto is_timeout = [](caf::error& err) {
+    CHECK(err == caf::sec::request_timeout);
+  };
+  auto no_hash = [](std::string&) { FAIL("a held job answered"); };
+
+  auto first = self->request(pool, hashing_wait, hash_atom::value,
+                             std::string{"first password"});
+  first.receive(no_hash, is_timeout);
+  // The worker still computes the first job: the second waits in the
+  // queue and the third finds it full.
+  auto second = self->request(pool, hashing_wait, hash_atom::value,
+                              std::string{"second password"});
+  auto third = self->request(pool, hashing_wait, hash_atom::value,
+                             std::string{"third password"});
+  third.receive(no_hash, [](caf::error& err) {
+    CHECK(code_of(err) == error_code::overloaded);
+  });
+  REQUIRE(probe->wait_started(1));
+  CHECK(probe->events() == std::vector<std::string>{"start 1"});
+
+  // The first job ends; only then does the second start (and time out).
+  probe->let_through(1);
+  second.receive(no_hash, is_timeout);
+  REQUIRE(probe->wait_started(2));
+  CHECK(probe->events() ==
+        std::vector<std::string>{"start 1", "end 1", "start 2"});
+
+  // Once the second ends too, the worker is back in the pool.
+  probe->let_through(3);
+  REQUIRE(probe->wait_idle());
+  auto fourth = self->request(pool, hashing_wait, verify_atom::value,
+                              std::string{"not a hash"}, std::string{"x"});
+  CHECK(probe->wait_started(3));
+  fourth.receive([](bool) {}, [](caf::error&) {});
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }

@@ -45,6 +45,16 @@ std::vector<chat_message> value_of_messages(persistence::store& db,
   return *found;
 }
 
+/// The session calls frame_done right after it sent the answer frame, on
+/// its own thread: wait for the count rather than race it.
+void await_frames_done(test_session& session, int expected) {
+  auto deadline = std::chrono::steady_clock::now() + event_timeout;
+  while (session.connection->frames_done_ < expected &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  CHECK(session.connection->frames_done_ == expected);
+}
+
 /// No frame arrives for a while (three store deadlines).
 void expect_silence(test_session& session) {
   session.inbox->receive(
@@ -74,7 +84,7 @@ TEST_CASE_FIXTURE(actor_fixture,
     CHECK(string_member(frame, "code") == "unavailable");
     CHECK(string_member(frame, "client_msg_id") == id);
   }
-  CHECK(a1->connection->frames_done_ == 2);
+  await_frames_done(*a1, 2);
   drain();
   CHECK(value_of_messages(*check_db, bob.id).empty());
   expect_silence(*b1);
@@ -91,5 +101,5 @@ TEST_CASE_FIXTURE(actor_fixture,
   CHECK(test_session::type_of(ack) == "message_sent");
   CHECK(string_member(ack, "client_msg_id") == "on-time");
   expect_silence(*a1);
-  CHECK(a1->connection->frames_done_ == 1);
+  await_frames_done(*a1, 1);
 }

@@ -181,3 +181,14 @@ TEST_CASE("unknown pairing, protocol, prefix characters and database URLs "
   CHECK(error_of({"conns", "--db-url", "sqlite:x.db"}).find("--db-url") == 0);
   CHECK(error_of({"conns", "--users-file", ""}).find("--users-file") == 0);
 }
+
+TEST_CASE("--login-burst is read in rate mode and refused in the others") {
+  auto result = parse({"rate", "--rate", "100", "--login-burst", "150"});
+  REQUIRE(result.options);
+  CHECK(result.options->login_burst == 150);
+  CHECK(parse({"rate", "--rate", "100"}).options->login_burst == 0);
+  CHECK(error_of({"throughput", "--login-burst", "10"}) ==
+        "--login-burst applies to rate mode only");
+  CHECK(error_of({"rate", "--rate", "1", "--login-burst", "x"})
+            .find("--login-burst expects") == 0);
+}

@@ -177,7 +177,7 @@ TEST_CASE("every documented key is present, unmeasured ones as null") {
   }
   CHECK(doc["cpu_server_s"].IsNull());
   CHECK(doc["db_rows_added"].IsNull());
-  CHECK(doc.MemberCount() == 73);
+  CHECK(doc.MemberCount() == 84); // with the login keys below
 }
 
 TEST_CASE("the seed protocol reports no acks rather than zero") {
@@ -187,4 +187,41 @@ TEST_CASE("the seed protocol reports no acks rather than zero") {
   CHECK(doc["acks"].IsNull());
   CHECK(doc["ack_latency_p50_ms"].IsNull());
   CHECK(format_table(r).find("ack ms") == std::string::npos);
+}
+
+TEST_CASE("a run without --login-burst reports its login keys as null") {
+  auto doc = json_of(clean_throughput());
+  for (auto key :
+       {"login_burst", "logins_ok", "logins_overloaded", "logins_failed",
+        "login_latency_count", "login_latency_p50_ms", "login_latency_p90_ms",
+        "login_latency_p99_ms", "login_latency_p999_ms", "login_latency_max_ms",
+        "login_latency_mean_ms"}) {
+    CAPTURE(key);
+    REQUIRE(doc.HasMember(key));
+    CHECK(doc[key].IsNull());
+  }
+  CHECK(format_table(clean_throughput()).find("logins") == std::string::npos);
+}
+
+TEST_CASE("a run with --login-burst reports what its logins met") {
+  auto r = clean_throughput();
+  login_counts logins;
+  logins.clients = 150;
+  logins.ok = 90;
+  logins.overloaded = 40;
+  logins.failed = 1;
+  logins.latency.count = 90;
+  logins.latency.p99_ms = 2500;
+  r.logins = logins;
+  auto doc = json_of(r);
+  CHECK(doc["login_burst"].GetUint64() == 150);
+  CHECK(doc["logins_ok"].GetUint64() == 90);
+  CHECK(doc["logins_overloaded"].GetUint64() == 40);
+  CHECK(doc["logins_failed"].GetUint64() == 1);
+  CHECK(doc["login_latency_count"].GetUint64() == 90);
+  CHECK(doc["login_latency_p99_ms"].GetDouble() == 2500);
+  CHECK(format_table(r).find("150 in flight: ok 90, overloaded 40, failed 1") !=
+        std::string::npos);
+  // A failed login is a figure, not a broken run.
+  CHECK(doc["ok"].GetBool());
 }

@@ -156,3 +156,19 @@ TEST_CASE("a bad command line exits 2 before touching the network") {
   CHECK(run.exit_code == 2);
   CHECK(run.last_line.empty());
 }
+
+TEST_CASE("rate mode with a login burst stays clean and counts its logins") {
+  test_database database;
+  node_process node({"--db", database.url()});
+  auto run = run_bench("rate --rate 100 --login-burst 3 --target 127.0.0.1:" +
+                       std::to_string(node.port()) +
+                       " --users 4 --window 1 --warmup 0 --drain 5 --quiet");
+  auto doc = parse_json(run.last_line);
+  CHECK(doc["login_burst"].GetUint64() == 3);
+  CHECK(doc["logins_ok"].GetUint64() > 0);
+  CHECK(doc["logins_failed"].GetUint64() == 0);
+  CHECK(doc["login_latency_count"].GetUint64() == doc["logins_ok"].GetUint64());
+  CHECK(doc["lost"].GetUint64() == 0);
+  CHECK(doc["ok"].GetBool());
+  CHECK(run.exit_code == 0);
+}

@@ -239,6 +239,17 @@ std::string node_process::stderr_text() const {
   return self_->child.err_text;
 }
 
+bool node_process::wait_for_stderr(const std::string& text,
+                                   std::chrono::milliseconds timeout) {
+  auto& child = self_->child;
+  std::unique_lock<std::mutex> guard{child.mutex};
+  // stdout's end of file stands for both: the node closes them together.
+  child.output_changed.wait_for(guard, timeout, [&] {
+    return child.err_text.find(text) != std::string::npos || child.out_closed;
+  });
+  return child.err_text.find(text) != std::string::npos;
+}
+
 std::string node_process::stdout_text() const {
   std::lock_guard<std::mutex> guard{self_->child.mutex};
   return self_->child.out_text;

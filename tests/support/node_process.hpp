@@ -55,6 +55,11 @@ public:
   /// Everything the node wrote to stderr so far.
   std::string stderr_text() const;
 
+  /// Waits until the node's stderr contains `text`; false when `timeout`
+  /// passes first or the node closes its output.
+  bool wait_for_stderr(const std::string& text,
+                       std::chrono::milliseconds timeout);
+
   /// Everything the node wrote to stdout so far.
   std::string stdout_text() const;
 
