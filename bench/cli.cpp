@@ -175,6 +175,7 @@ const std::vector<option_spec>& option_table() {
            return "expects parley or seed, got '" + v + "'";
          return std::string{};
        }},
+      {"ack-every", true, count_option(&o::ack_every, 0, 1'000'000)},
       {"quiet", false,
        [](o& opts, const std::string&) {
          opts.quiet = true;
@@ -239,6 +240,9 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
   }
   if (opts.mode == bench_mode::rate && opts.rate_per_s <= 0)
     return failure("rate mode needs --rate R (messages per second)");
+  if (opts.ack_every > 0 && opts.protocol == protocol_kind::seed)
+    return failure("--ack-every needs --protocol parley: the seed design has "
+                   "no acks");
   parse_result result;
   result.options = std::move(opts);
   return result;
@@ -272,6 +276,9 @@ Options (defaults in brackets):
   --drain S                 seconds to wait for outstanding messages [5]
   --db-url URL              postgresql:// URL: count rows in messages
   --protocol parley|seed    server dialect [parley]
+  --ack-every N             parley: connect with ?acks=1 and a device per
+                            connection, ack after every N incoming messages
+                            and at the end; 0 = no acks [0]
   --quiet                   no progress and no table, only the JSON line
   --help                    this text
 

@@ -44,6 +44,7 @@ TEST_CASE("a mode alone gives the documented defaults") {
   CHECK_FALSE(o.db_pid);
   CHECK(o.users_file.empty());
   CHECK(o.db_url.empty());
+  CHECK(o.ack_every == 0);
   CHECK_FALSE(o.quiet);
 }
 
@@ -180,4 +181,26 @@ TEST_CASE("unknown pairing, protocol, prefix characters and database URLs "
             .find("--user-prefix") == 0);
   CHECK(error_of({"conns", "--db-url", "sqlite:x.db"}).find("--db-url") == 0);
   CHECK(error_of({"conns", "--users-file", ""}).find("--users-file") == 0);
+}
+
+TEST_CASE("--ack-every is read for Parley") {
+  auto result = parse({"throughput", "--ack-every", "10"});
+  REQUIRE(result.options);
+  CHECK(result.options->ack_every == 10);
+  CHECK(parse({"rate", "--rate", "5", "--ack-every=0", "--protocol", "seed"})
+            .options->ack_every == 0);
+}
+
+TEST_CASE("--ack-every is refused for the seed design, in either order") {
+  auto why = "--ack-every needs --protocol parley: the seed design has no acks";
+  CHECK(error_of({"conns", "--ack-every", "1", "--protocol", "seed"}) == why);
+  CHECK(error_of({"conns", "--protocol", "seed", "--ack-every", "50"}) == why);
+}
+
+TEST_CASE("a malformed or too large --ack-every is an error") {
+  for (auto bad : {"-1", "ten", "", "1000001", "1.5"}) {
+    CAPTURE(bad);
+    CHECK(error_of({"throughput", "--ack-every", bad}).find("--ack-every") ==
+          0);
+  }
 }
