@@ -168,6 +168,35 @@ for name, f in rows.items():
                      "median_node_us_per_msg": node,
                      "median_tool_us_per_msg": tool, "median_p99_ms": p99,
                      **{k: f[k] for k in keys + per_msg}, "exit": f["exit"]}
+
+
+def paired_ratios(backend, label):
+    """Per round, this configuration over --ack-every 0 of the same round:
+    the machine's drift between rounds cancels out."""
+    by_round = {}
+    for run in traffic:
+        result = run["result"] or {}
+        if result.get("throughput_msgs_per_s"):
+            by_round.setdefault(run["repeat"], {})[run["server"]] = \
+                result["throughput_msgs_per_s"]
+    ratios = []
+    for figures in by_round.values():
+        base, other = figures.get(f"{backend}-a0"), figures.get(f"{backend}-{label}")
+        if base and other:
+            ratios.append(other / base)
+    return ratios
+
+
+print()
+for name in summary:
+    backend, label = name.split("-", 1)
+    ratios = paired_ratios(backend, label)
+    summary[name]["paired_ratios_to_a0"] = ratios
+    summary[name]["median_paired_ratio_to_a0"] = median_of(ratios)
+    if label != "a0" and ratios:
+        print(f"{name}: per round / a0 of the same round: median "
+              f"{median_of(ratios):.3f} (" +
+              ", ".join(f"{r:.2f}" for r in ratios) + ")")
 print()
 for backend in dict.fromkeys(name.split("-", 1)[0] for name in summary):
     a0 = summary.get(f"{backend}-a0", {}).get("median_msgs_per_s")
