@@ -176,6 +176,7 @@ const std::vector<option_spec>& option_table() {
            return "expects parley or seed, got '" + v + "'";
          return std::string{};
        }},
+      {"ack-every", true, count_option(&o::ack_every, 0, 1'000'000)},
       {"quiet", false,
        [](o& opts, const std::string&) {
          opts.quiet = true;
@@ -242,6 +243,9 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
     return failure("rate mode needs --rate R (messages per second)");
   if (opts.login_burst > 0 && opts.mode != bench_mode::rate)
     return failure("--login-burst applies to rate mode only");
+  if (opts.ack_every > 0 && opts.protocol == protocol_kind::seed)
+    return failure("--ack-every needs --protocol parley: the seed design has "
+                   "no acks");
   parse_result result;
   result.options = std::move(opts);
   return result;
@@ -276,6 +280,9 @@ Options (defaults in brackets):
   --drain S                 seconds to wait for outstanding messages [5]
   --db-url URL              postgresql:// URL: count rows in messages
   --protocol parley|seed    server dialect [parley]
+  --ack-every N             parley: connect with ?acks=1 and a device per
+                            connection, ack after every N incoming messages
+                            and at the end; 0 = no acks [0]
   --quiet                   no progress and no table, only the JSON line
   --help                    this text
 

@@ -47,6 +47,9 @@ struct bench_options {
   double drain_s = 5;
   std::string db_url; ///< empty: no row count
   protocol_kind protocol = protocol_kind::parley;
+  /// Client acks: each connection opens with ?acks=1 and its own device
+  /// and acks after every N incoming messages; 0: no acks (plain clients).
+  std::uint32_t ack_every = 0;
   bool quiet = false;
 };
 

@@ -16,6 +16,7 @@ constexpr int max_depth = 32;
 enum class member {
   none,
   type,
+  id,
   sender_id,
   recipient_id,
   sender_username,
@@ -25,6 +26,7 @@ enum class member {
 
 member member_of(std::string_view key) {
   if (key == "type") return member::type;
+  if (key == "id") return member::id;
   if (key == "sender_id") return member::sender_id;
   if (key == "recipient_id") return member::recipient_id;
   if (key == "sender_username") return member::sender_username;
@@ -54,7 +56,10 @@ struct frame_handler
   }
 
   bool integer(std::int64_t value) {
-    if (depth == 1 && current == member::sender_id) {
+    if (depth == 1 && current == member::id) {
+      out->has_id = true;
+      out->id = value;
+    } else if (depth == 1 && current == member::sender_id) {
       out->has_sender_id = true;
       out->sender_id = value;
     } else if (depth == 1 && current == member::recipient_id) {
@@ -121,9 +126,9 @@ struct frame_handler
 void clear(server_frame& frame) {
   frame.type = frame_type::invalid;
   frame.type_name.clear();
-  frame.has_sender_id = frame.has_recipient_id = false;
+  frame.has_id = frame.has_sender_id = frame.has_recipient_id = false;
   frame.has_sender_username = frame.has_content = false;
-  frame.sender_id = frame.recipient_id = 0;
+  frame.id = frame.sender_id = frame.recipient_id = 0;
   frame.sender_username.clear();
   frame.content.clear();
   frame.code.clear();

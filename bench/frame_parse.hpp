@@ -22,6 +22,8 @@ enum class frame_type {
 struct server_frame {
   frame_type type = frame_type::invalid;
   std::string type_name; ///< the "type" member as sent ("" when absent)
+  bool has_id = false;
+  std::int64_t id = 0; ///< the message id (incoming_message, message_sent)
   bool has_sender_id = false;
   std::int64_t sender_id = 0;
   bool has_recipient_id = false;

@@ -1,7 +1,9 @@
 // The checker. A message's token names its record; the record says who
-// sent it to whom, with which per-pair sequence number, and which recipient
-// connections still wait for it. Order is checked per pair and recipient
-// connection: a message arriving after a later one of its pair is late.
+// sent it to whom, with which per-pair sequence number, which recipient
+// connections still wait for it and which have it. Order is checked per pair
+// and recipient connection: a message arriving after a later one of its pair
+// is late. The same message on two connections of the recipient is fan-out;
+// on one connection twice it is a duplicate.
 #include "bench/ledger.hpp"
 
 #include <utility>
@@ -36,11 +38,12 @@ std::uint32_t ledger::record_send(std::uint32_t sender, std::uint32_t recipient,
   auto msg = static_cast<std::uint32_t>(records_.size());
   auto seq = next_seq_[pair]++;
   records_.push_back(
-      {sent_ns, expected_conns, sender, recipient, seq, pair, false, false});
+      {sent_ns, expected_conns, 0, sender, recipient, seq, pair, false, false});
   append_token(content, {run_, sender, recipient, seq, msg});
   auto expected =
       static_cast<std::uint64_t>(__builtin_popcountll(expected_conns));
   pending_ += expected;
+  if (expected_conns != 0) ++unreached_;
   ++counts_.sent;
   counts_.deliveries_expected += expected;
   if (expected_conns == 0) ++counts_.completed; // nobody to wait for
@@ -53,10 +56,10 @@ void ledger::confirm(send_record& record) {
   ++counts_.confirmed;
 }
 
-receipt ledger::record_receive(std::uint32_t user, std::uint32_t conn,
-                               std::int64_t sender_id,
-                               std::string_view sender_username,
-                               std::string_view content, std::int64_t now_ns) {
+receipt ledger::identify(std::uint32_t user, std::uint32_t conn,
+                         std::int64_t sender_id,
+                         std::string_view sender_username,
+                         std::string_view content) {
   receipt result;
   token_fields token;
   auto status = parse_token(content, token);
@@ -79,7 +82,7 @@ receipt ledger::record_receive(std::uint32_t user, std::uint32_t conn,
     ++counts_.corrupted;
     return result;
   }
-  auto& record = records_[token.msg];
+  const auto& record = records_[token.msg];
   bool right_sender = sender_id == users_.ids[record.sender] &&
                       sender_username == users_.usernames[record.sender];
   if (!right_sender || user != record.recipient || conn >= conns_per_user_) {
@@ -87,16 +90,31 @@ receipt ledger::record_receive(std::uint32_t user, std::uint32_t conn,
     ++counts_.misattributed;
     return result;
   }
+  result.kind = receipt_kind::delivered;
   result.msg = token.msg;
   result.sender = record.sender;
+  return result;
+}
+
+void ledger::arrive(receipt& result, std::uint32_t conn, std::int64_t now_ns) {
+  auto& record = records_[result.msg];
   auto bit = std::uint64_t{1} << conn;
-  if ((record.pending & bit) == 0) {
+  if ((record.received & bit) != 0) {
     result.kind = receipt_kind::duplicate;
     ++counts_.duplicated;
-    return result;
+    return;
   }
-  record.pending &= ~bit;
-  --pending_;
+  // Before its first receipt a record's pending mask is still what was
+  // expected: non-zero exactly when it was counted as unreached.
+  if (record.received == 0 && record.pending != 0) --unreached_;
+  record.received |= bit;
+  // A connection opened after the send was not waited for: its receipt
+  // counts, but completes nothing.
+  bool awaited = (record.pending & bit) != 0;
+  if (awaited) {
+    record.pending &= ~bit;
+    --pending_;
+  }
   ++counts_.received;
   confirm(record);
   result.latency_ns = now_ns - record.sent_ns;
@@ -105,13 +123,20 @@ receipt ledger::record_receive(std::uint32_t user, std::uint32_t conn,
     result.kind = receipt_kind::late;
     ++counts_.out_of_order;
   } else {
-    result.kind = receipt_kind::delivered;
     seen = record.seq + 1;
   }
-  if (record.pending == 0) {
+  if (awaited && record.pending == 0) {
     result.completed = true;
     ++counts_.completed;
   }
+}
+
+receipt ledger::record_receive(std::uint32_t user, std::uint32_t conn,
+                               std::int64_t sender_id,
+                               std::string_view sender_username,
+                               std::string_view content, std::int64_t now_ns) {
+  auto result = identify(user, conn, sender_id, sender_username, content);
+  if (result.kind == receipt_kind::delivered) arrive(result, conn, now_ns);
   return result;
 }
 
@@ -125,7 +150,8 @@ bool ledger::record_ack(std::uint32_t msg) {
 
 ledger_counts ledger::counts() const {
   auto totals = counts_;
-  totals.lost = pending_;
+  totals.lost = unreached_;
+  totals.lost_per_connection = pending_;
   return totals;
 }
 

@@ -81,7 +81,8 @@ int run(const bench_options& options) {
   std::random_device entropy;
   auto run_id = static_cast<std::uint32_t>(entropy());
   ledger book(run_id, users_of(roster, options.users), options.conns_per_user);
-  traffic flow(book, options.users, options.conns_per_user, options.protocol);
+  traffic flow(book, options.users, options.conns_per_user, options.protocol,
+               options.ack_every);
   ws_pool_config pool_config;
   pool_config.source_addresses = options.source_addresses;
   ws_pool pool(loop, pool_config, flow,

@@ -144,6 +144,7 @@ std::vector<std::string> problems(const bench_result& r) {
   check(r.messages.misattributed > 0, "misattributed");
   check(r.frames.ack_mismatched > 0, "ack_mismatched");
   check(r.frames.ack_unmatched > 0, "ack_unmatched");
+  check(r.frames.ack_frames_refused > 0, "ack_frames_refused");
   check(r.frames.invalid_frames > 0, "invalid_frames");
   check(r.conns_failed > 0, "conns_failed");
   check(r.frames.closed > 0, "conns_closed");
@@ -194,13 +195,15 @@ std::string format_table(const bench_result& r) {
       << text_of(r.rss_after_kib, "%llu") << " KiB ("
       << text_of(d.rss_per_conn_kib, "%.1f") << " KiB per connection)\n";
   std::snprintf(line, sizeof line,
-                "  messages     sent %llu, delivered %llu of %llu, lost %llu, "
-                "duplicated %llu, out of order %llu, corrupted %llu, "
-                "misattributed %llu, stale %llu, foreign %llu\n",
+                "  messages     sent %llu, delivered %llu of %llu, lost %llu "
+                "(per connection %llu), duplicated %llu, out of order %llu, "
+                "corrupted %llu, misattributed %llu, stale %llu, foreign "
+                "%llu\n",
                 static_cast<unsigned long long>(m.sent),
                 static_cast<unsigned long long>(m.received),
                 static_cast<unsigned long long>(m.deliveries_expected),
                 static_cast<unsigned long long>(m.lost),
+                static_cast<unsigned long long>(m.lost_per_connection),
                 static_cast<unsigned long long>(m.duplicated),
                 static_cast<unsigned long long>(m.out_of_order),
                 static_cast<unsigned long long>(m.corrupted),
@@ -213,6 +216,10 @@ std::string format_table(const bench_result& r) {
         << r.frames.ack_unmatched << ", wrong recipient "
         << r.frames.ack_mismatched << "), error frames "
         << r.frames.error_frames << '\n';
+  if (o.ack_every > 0)
+    out << "  client acks  " << r.frames.ack_frames_sent << " sent (every "
+        << o.ack_every << " incoming messages and at the end), "
+        << r.frames.ack_frames_refused << " refused\n";
   if (!r.frames.other_frames.empty()) {
     out << "  other frames";
     for (auto& [type, n] : r.frames.other_frames)
@@ -304,6 +311,7 @@ std::string format_json(const bench_result& r) {
   put(w, "deliveries_expected", m.deliveries_expected);
   put(w, "received", m.received);
   put(w, "lost", m.lost);
+  put(w, "lost_per_connection", m.lost_per_connection);
   put(w, "duplicated", m.duplicated);
   put(w, "out_of_order", m.out_of_order);
   put(w, "corrupted", m.corrupted);
@@ -315,6 +323,12 @@ std::string format_json(const bench_result& r) {
       parley ? std::optional<std::uint64_t>(r.frames.acks) : std::nullopt);
   put(w, "ack_unmatched", r.frames.ack_unmatched);
   put(w, "ack_mismatched", r.frames.ack_mismatched);
+  put(w, "ack_every",
+      parley ? std::optional<std::uint64_t>(o.ack_every) : std::nullopt);
+  put(w, "ack_frames_sent",
+      parley ? std::optional<std::uint64_t>(r.frames.ack_frames_sent)
+             : std::nullopt);
+  put(w, "ack_frames_refused", r.frames.ack_frames_refused);
   put(w, "error_frames", r.frames.error_frames);
   put(w, "invalid_frames", r.frames.invalid_frames);
   put(w, "errors", r.frames.errors);

@@ -2,7 +2,9 @@
 // on the sending connection, in the order sent (one writer commits in
 // order), with message_sent or an error; so the oldest unanswered message
 // of that user is the one an answer belongs to. The seed server answers
-// nothing.
+// nothing. Client acks are answered only when refused (an error frame with
+// invalid_ack, or unknown_type from a server without acks); those are not
+// answers to a message.
 #include "bench/traffic.hpp"
 
 #include <charconv>
@@ -18,6 +20,7 @@ constexpr std::string_view frame_head =
     R"({"type":"private_message","recipient_id":)";
 constexpr std::string_view content_head = R"(,"content":")";
 constexpr std::string_view frame_tail = R"("})";
+constexpr std::string_view ack_head = R"({"type":"ack","up_to_id":)";
 
 void append_number(std::string& out, std::int64_t value) {
   char digits[24];
@@ -26,17 +29,28 @@ void append_number(std::string& out, std::int64_t value) {
   out.append(digits, end);
 }
 
+/// The error codes with which a server refuses a client ack.
+bool refuses_ack(const std::string& code) {
+  return code == "invalid_ack" || code == "unknown_type";
+}
+
 } // namespace
 
 traffic::traffic(ledger& book, std::uint32_t users,
-                 std::uint32_t conns_per_user, protocol_kind protocol)
+                 std::uint32_t conns_per_user, protocol_kind protocol,
+                 std::uint32_t ack_every)
     : book_(book)
     , conns_per_user_(conns_per_user)
     , protocol_(protocol)
+    , ack_every_(ack_every)
     , unanswered_(users)
     , deliveries_(std::size_t{users} * conns_per_user, 0) {
   outgoing_.reserve(frame_head.size() + 24 + content_head.size() +
                     max_token_bytes + frame_tail.size());
+  if (ack_every_ > 0) {
+    ack_cursors_.resize(deliveries_.size());
+    ack_frame_.reserve(ack_head.size() + 24 + 1);
+  }
 }
 
 void traffic::set_window(std::int64_t start_ns, std::int64_t end_ns) {
@@ -94,14 +108,13 @@ void traffic::on_frame(std::uint32_t conn, std::string_view text) {
   switch (received_.type) {
   case frame_type::incoming_message:
     on_incoming(conn, now);
+    if (ack_every_ > 0) count_for_ack(conn);
     break;
   case frame_type::message_sent:
     on_answer(conn, true, now);
     break;
   case frame_type::error:
-    ++counts_.error_frames;
-    ++counts_.errors[received_.code.empty() ? "unspecified" : received_.code];
-    on_answer(conn, false, now);
+    on_error(conn, now);
     break;
   default:
     ++counts_.other_frames[received_.type_name];
@@ -127,6 +140,44 @@ void traffic::on_incoming(std::uint32_t conn, std::int64_t now) {
     if (verdict.completed) ++window_.messages;
   }
   if (verdict.completed && completed) completed(verdict.sender);
+}
+
+void traffic::on_error(std::uint32_t conn, std::int64_t now) {
+  ++counts_.error_frames;
+  ++counts_.errors[received_.code.empty() ? "unspecified" : received_.code];
+  // The tool sends only private_message and ack frames, and no message is
+  // refused with these codes.
+  if (ack_every_ > 0 && refuses_ack(received_.code)) {
+    ++counts_.ack_frames_refused;
+    return;
+  }
+  on_answer(conn, false, now);
+}
+
+void traffic::count_for_ack(std::uint32_t conn) {
+  auto& cursor = ack_cursors_[conn];
+  // Every frame with an id arrives in ascending id order (a stale push
+  // included), so the highest one received is a safe cursor.
+  if (received_.has_id && received_.id > cursor.highest)
+    cursor.highest = received_.id;
+  if (++cursor.unacked >= ack_every_) send_ack(conn);
+}
+
+void traffic::send_ack(std::uint32_t conn) {
+  auto& cursor = ack_cursors_[conn];
+  cursor.unacked = 0;
+  if (cursor.highest <= cursor.acked) return; // nothing new to confirm
+  ack_frame_.assign(ack_head);
+  append_number(ack_frame_, cursor.highest);
+  ack_frame_.push_back('}');
+  if (!pool_->send(conn, ack_frame_)) return;
+  cursor.acked = cursor.highest;
+  ++counts_.ack_frames_sent;
+}
+
+void traffic::flush_acks() {
+  for (std::uint32_t conn = 0; conn < ack_cursors_.size(); ++conn)
+    send_ack(conn);
 }
 
 void traffic::on_answer(std::uint32_t conn, bool is_ack, std::int64_t now) {

@@ -1,6 +1,7 @@
 // The message traffic of a run: turns "send from user A to user B" into
 // frames on the pool, and every frame the pool receives into verdicts of
-// the ledger, acknowledgement matches, per-type counts and latencies.
+// the ledger, acknowledgement matches, per-type counts and latencies; with
+// --ack-every it also acks, per connection, what that connection received.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +21,10 @@ namespace parley::bench {
 
 /// Frames that are not this run's messages, and connection endings.
 struct traffic_counts {
-  std::uint64_t acks = 0;           ///< message_sent frames matched
-  std::uint64_t ack_unmatched = 0;  ///< message_sent with nothing to ack
+  std::uint64_t acks = 0;               ///< message_sent frames matched
+  std::uint64_t ack_frames_sent = 0;    ///< client acks (--ack-every)
+  std::uint64_t ack_frames_refused = 0; ///< error frames answering them
+  std::uint64_t ack_unmatched = 0;      ///< message_sent with nothing to ack
   std::uint64_t ack_mismatched = 0; ///< message_sent naming another recipient
   std::uint64_t error_frames = 0;
   std::uint64_t invalid_frames = 0; ///< not a JSON object
@@ -43,9 +46,10 @@ struct window_counts {
 class traffic final : public ws_events {
 public:
   /// Traffic for `users` users with `conns_per_user` connections each;
-  /// connection index = user * conns_per_user + n.
+  /// connection index = user * conns_per_user + n. With `ack_every` > 0
+  /// every connection acks after that many incoming messages.
   traffic(ledger& book, std::uint32_t users, std::uint32_t conns_per_user,
-          protocol_kind protocol);
+          protocol_kind protocol, std::uint32_t ack_every);
 
   /// The pool to send on; set once, before any traffic.
   void attach(ws_pool& pool) { pool_ = &pool; }
@@ -61,6 +65,10 @@ public:
 
   /// Messages sent that neither an ack nor an error answered yet (parley).
   std::uint64_t acks_outstanding() const { return acks_outstanding_; }
+
+  /// With --ack-every: acks, on every open connection, the highest id it
+  /// received since its last ack (the final ack at the end of the drain).
+  void flush_acks();
 
   /// Deliveries seen on connection `conn`.
   std::uint32_t deliveries_on(std::uint32_t conn) const {
@@ -95,12 +103,23 @@ private:
   bool in_window(std::int64_t t) const {
     return t >= window_start_ && t < window_end_;
   }
+  /// What one connection has received and acked (--ack-every).
+  struct ack_cursor {
+    std::int64_t highest = 0;  ///< highest incoming_message id received
+    std::int64_t acked = 0;    ///< up_to_id of the last ack sent
+    std::uint32_t unacked = 0; ///< incoming messages since that ack
+  };
+
   void on_incoming(std::uint32_t conn, std::int64_t now);
+  void on_error(std::uint32_t conn, std::int64_t now);
   void on_answer(std::uint32_t conn, bool is_ack, std::int64_t now);
+  void count_for_ack(std::uint32_t conn);
+  void send_ack(std::uint32_t conn);
 
   ledger& book_;
   std::uint32_t conns_per_user_;
   protocol_kind protocol_;
+  std::uint32_t ack_every_;
   ws_pool* pool_ = nullptr;
   frame_parser parser_;
   server_frame received_; ///< reused for every frame
@@ -109,6 +128,8 @@ private:
   std::vector<std::deque<std::uint32_t>> unanswered_;
   std::uint64_t acks_outstanding_ = 0;
   std::vector<std::uint32_t> deliveries_;
+  std::vector<ack_cursor> ack_cursors_; ///< per connection; empty: no acks
+  std::string ack_frame_;               ///< reused for every ack sent
   std::int64_t window_start_ = 0;
   std::int64_t window_end_ = 0;
   traffic_counts counts_;

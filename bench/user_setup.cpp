@@ -88,8 +88,17 @@ std::string save_users(const bench_options& o, const user_roster& roster) {
   return error;
 }
 
-std::string ws_target(const bench_user& user) {
-  return "/ws?access_token=" + percent_encode(user.token);
+std::string ws_target(const bench_options& o, const bench_user& user,
+                      std::uint32_t user_index, std::uint32_t n) {
+  auto target = "/ws?access_token=" + percent_encode(user.token);
+  // A device per connection: each connection's acks move its own cursor,
+  // and the names stay the same from run to run for the same users, so a
+  // device that acked everything at the end of one run starts the next
+  // with nothing to catch up on.
+  if (o.ack_every > 0)
+    target += "&acks=1&device=u" + std::to_string(user_index) + "c" +
+              std::to_string(n);
+  return target;
 }
 
 } // namespace parley::bench

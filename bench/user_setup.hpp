@@ -25,7 +25,10 @@ std::string prepare_users(const bench_options& options, account_desk& desk,
 /// Saves the roster to --users-file (when given); "" or the error.
 std::string save_users(const bench_options& options, const user_roster& roster);
 
-/// The WebSocket target of `user`: /ws with the token in the query.
-std::string ws_target(const bench_user& user);
+/// The WebSocket target of connection `n` of `user` (index `user_index`):
+/// /ws with the token in the query; with --ack-every also ?acks=1 and the
+/// connection's own device, u<user_index>c<n>.
+std::string ws_target(const bench_options& options, const bench_user& user,
+                      std::uint32_t user_index, std::uint32_t n);
 
 } // namespace parley::bench

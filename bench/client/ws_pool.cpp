@@ -74,6 +74,7 @@ struct ws_pool::state {
   bool bind_sources = false;
   bool shutting_down = false; ///< no more events once set
   std::size_t connecting = 0; ///< slots with a TCP connect in flight
+  std::size_t queued = 0;     ///< messages in open slots' out queues
   asio::steady_timer sweeper;
   bool sweeping = false;
 
@@ -210,6 +211,7 @@ struct ws_pool::state {
     if (s.out.empty()) return; // the slot was reopened meanwhile
     recycle(std::move(s.out.front()));
     s.out.pop_front();
+    if (s.state == phase::open) --queued; // else lost() uncounted it
     if (ec) return lost(s, ec);
     if (!s.out.empty() && s.state == phase::open) write(s);
   }
@@ -218,6 +220,7 @@ struct ws_pool::state {
   void lost(slot& s, beast::error_code ec) {
     if (s.state != phase::open) return;
     s.state = phase::closed;
+    queued -= s.out.size(); // never to be written
     std::string why = ec.message();
     if (ec == websocket::error::closed)
       why = "closed by server with code " + std::to_string(s.ws->reason().code);
@@ -269,12 +272,17 @@ bool ws_pool::send(std::uint32_t conn, std::string_view text) {
   auto buffer = self_->take_buffer();
   buffer.assign(text);
   s.out.push_back(std::move(buffer));
+  ++self_->queued;
   if (!s.writing) self_->write(s);
   return true;
 }
 
 bool ws_pool::is_open(std::uint32_t conn) const {
   return self_->slots[conn]->state == phase::open;
+}
+
+std::size_t ws_pool::writes_pending() const {
+  return self_->queued;
 }
 
 void ws_pool::shutdown(std::chrono::milliseconds grace) {

@@ -59,6 +59,9 @@ public:
   /// Whether `conn` is open.
   bool is_open(std::uint32_t conn) const;
 
+  /// Messages queued on open connections and not yet written.
+  std::size_t writes_pending() const;
+
   /// Closes every socket at once (no close handshake) and runs the loop
   /// until their handlers are done or `grace` passes.
   void shutdown(std::chrono::milliseconds grace);

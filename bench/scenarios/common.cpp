@@ -23,6 +23,11 @@ constexpr auto progress_interval = std::chrono::seconds(5);
 /// parallel; this only guards against a hang.
 constexpr auto round_deadline = std::chrono::hours(1);
 
+/// How long the final acks may take to leave: they are small, and the
+/// server reads its sockets even when it is behind, so this only bounds a
+/// stuck connection.
+constexpr auto final_ack_deadline = std::chrono::seconds(2);
+
 struct open_round {
   std::vector<std::uint32_t> todo;
   std::size_t next = 0;
@@ -38,8 +43,10 @@ double run_round(run_context& ctx, open_round& round, bool allow_refresh) {
     while (round.in_flight < o.connect_parallelism &&
            round.next < round.todo.size()) {
       auto conn = round.todo[round.next++];
+      auto user = conn / o.conns_per_user;
       ++round.in_flight;
-      ctx.pool.open(conn, ws_target(ctx.roster.users[conn / o.conns_per_user]));
+      ctx.pool.open(conn, ws_target(o, ctx.roster.users[user], user,
+                                    conn % o.conns_per_user));
     }
   };
   ctx.flow.opened = [&](std::uint32_t) {
@@ -169,6 +176,11 @@ void drain_and_collect(run_context& ctx) {
   r.drain_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
+  // The final acks leave the device cursors where the connections stand,
+  // so the same users' next run is not handed this run's messages again.
+  ctx.flow.flush_acks();
+  ctx.loop.run_until([&ctx] { return ctx.pool.writes_pending() == 0; },
+                     std::chrono::steady_clock::now() + final_ack_deadline);
   r.messages = ctx.book.counts();
   r.frames = ctx.flow.counts();
   r.window = ctx.flow.window();

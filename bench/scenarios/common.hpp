@@ -44,6 +44,7 @@ void count_rows_before(run_context& ctx);
 void count_rows_after(run_context& ctx);
 
 /// Waits up to --drain seconds for every expected delivery and answer,
+/// sends the final acks (--ack-every) and waits briefly for them to leave,
 /// then copies the ledger's and traffic's totals into the result.
 void drain_and_collect(run_context& ctx);
 

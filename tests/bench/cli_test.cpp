@@ -44,6 +44,7 @@ TEST_CASE("a mode alone gives the documented defaults") {
   CHECK_FALSE(o.db_pid);
   CHECK(o.users_file.empty());
   CHECK(o.db_url.empty());
+  CHECK(o.ack_every == 0);
   CHECK_FALSE(o.quiet);
 }
 
@@ -191,4 +192,26 @@ TEST_CASE("--login-burst is read in rate mode and refused in the others") {
         "--login-burst applies to rate mode only");
   CHECK(error_of({"rate", "--rate", "1", "--login-burst", "x"})
             .find("--login-burst expects") == 0);
+}
+
+TEST_CASE("--ack-every is read for Parley") {
+  auto result = parse({"throughput", "--ack-every", "10"});
+  REQUIRE(result.options);
+  CHECK(result.options->ack_every == 10);
+  CHECK(parse({"rate", "--rate", "5", "--ack-every=0", "--protocol", "seed"})
+            .options->ack_every == 0);
+}
+
+TEST_CASE("--ack-every is refused for the seed design, in either order") {
+  auto why = "--ack-every needs --protocol parley: the seed design has no acks";
+  CHECK(error_of({"conns", "--ack-every", "1", "--protocol", "seed"}) == why);
+  CHECK(error_of({"conns", "--protocol", "seed", "--ack-every", "50"}) == why);
+}
+
+TEST_CASE("a malformed or too large --ack-every is an error") {
+  for (auto bad : {"-1", "ten", "", "1000001", "1.5"}) {
+    CAPTURE(bad);
+    CHECK(error_of({"throughput", "--ack-every", bad}).find("--ack-every") ==
+          0);
+  }
 }

@@ -29,6 +29,8 @@ TEST_CASE("a Parley incoming_message yields sender and content") {
   CHECK(f.sender_username == "Alice");
   CHECK(f.content == "Hi Bob!");
   CHECK_FALSE(f.has_recipient_id);
+  CHECK(f.has_id);
+  CHECK(f.id == 789);
 }
 
 TEST_CASE("a seed incoming_message without id or time is read the same") {
@@ -37,6 +39,7 @@ TEST_CASE("a seed incoming_message without id or time is read the same") {
   CHECK(f.type == frame_type::incoming_message);
   CHECK(f.sender_id == 3);
   CHECK(f.content == "x");
+  CHECK_FALSE(f.has_id);
 }
 
 TEST_CASE("message_sent yields the recipient, error frames their code") {
@@ -74,6 +77,14 @@ TEST_CASE("nested members do not count as top-level ones") {
   CHECK_FALSE(f.has_sender_id);
 }
 
+TEST_CASE("an id that is no integer, or one too large, is not an id") {
+  CHECK_FALSE(parse(R"({"type":"incoming_message","id":"7"})").has_id);
+  CHECK_FALSE(parse(R"({"type":"incoming_message","id":7.5})").has_id);
+  CHECK_FALSE(parse(R"({"type":"incoming_message","x":{"id":7}})").has_id);
+  auto huge = parse(R"({"type":"incoming_message","id":18446744073709551615})");
+  CHECK(huge.id < 0); // the tool never acks a negative id
+}
+
 TEST_CASE("members of the wrong JSON type are ignored") {
   auto f = parse(R"({"type":"incoming_message","sender_id":"5",)"
                  R"("content":7,"sender_username":null})");
@@ -106,6 +117,7 @@ TEST_CASE("a reused parser forgets the previous frame's members") {
                        R"("sender_username":"a","content":"c"})",
                        frame));
   REQUIRE(parser.parse(R"({"type":"message_sent","recipient_id":2})", frame));
+  CHECK_FALSE(frame.has_id);
   CHECK_FALSE(frame.has_sender_id);
   CHECK_FALSE(frame.has_content);
   CHECK(frame.content.empty());

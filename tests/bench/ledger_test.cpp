@@ -1,5 +1,6 @@
 // The checker reports each kind of trouble as itself, and a clean run as
-// clean.
+// clean. Loss has two figures: per recipient (the headline, what the server
+// promises) and per connection.
 #include <string>
 
 #include <doctest/doctest.h>
@@ -75,6 +76,7 @@ TEST_CASE("a message that never arrives is lost") {
   deliver(book, 1, a, 101, "ann");
   auto counts = book.counts();
   CHECK(counts.lost == 1);
+  CHECK(counts.lost_per_connection == 1);
   CHECK(counts.received == 1);
   CHECK(counts.completed == 1);
 }
@@ -181,8 +183,8 @@ TEST_CASE("content that is no token at all is foreign") {
   CHECK(book.counts().corrupted == 0);
 }
 
-TEST_CASE("with several connections a message completes on the last one and "
-          "each missing one counts as lost") {
+TEST_CASE("with several connections a message completes on the last one, "
+          "and each connection still missing it counts per connection") {
   ledger book(run_id, three_users(), 3);
   auto a = send(book, 0, 1, 1000, 0b111);
   auto b = send(book, 0, 1, 1000, 0b111);
@@ -193,8 +195,114 @@ TEST_CASE("with several connections a message completes on the last one and "
   auto counts = book.counts();
   CHECK(counts.deliveries_expected == 6);
   CHECK(counts.received == 4);
-  CHECK(counts.lost == 2);
+  CHECK(counts.lost == 0); // b reached the recipient on connection 1
+  CHECK(counts.lost_per_connection == 2);
   CHECK(counts.completed == 1);
+  CHECK(book.pending_deliveries() == 2);
+}
+
+TEST_CASE("a message that reached one connection of its recipient is not "
+          "lost") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b11);
+  deliver(book, 1, a, 101, "ann", 1);
+  auto counts = book.counts();
+  CHECK(counts.lost == 0);
+  CHECK(counts.lost_per_connection == 1);
+  CHECK(counts.confirmed == 1);
+}
+
+TEST_CASE("a message that no connection of its recipient got is lost once, "
+          "and once per connection that lacks it") {
+  ledger book(run_id, three_users(), 3);
+  auto a = send(book, 0, 1, 1000, 0b111);
+  send(book, 0, 1, 1000, 0b101);
+  deliver(book, 1, a, 101, "ann", 2);
+  auto counts = book.counts();
+  CHECK(counts.lost == 1);                // the second message
+  CHECK(counts.lost_per_connection == 4); // a on 0 and 1, the second on 0, 2
+  CHECK(counts.completed == 0);
+}
+
+TEST_CASE("the same message on every connection of its recipient is fan-out, "
+          "not a duplicate") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b11);
+  CHECK(deliver(book, 1, a, 101, "ann", 0).kind == receipt_kind::delivered);
+  CHECK(deliver(book, 1, a, 101, "ann", 1).kind == receipt_kind::delivered);
+  auto counts = book.counts();
+  CHECK(counts.duplicated == 0);
+  CHECK(counts.received == 2);
+  CHECK(counts.completed == 1);
+}
+
+TEST_CASE("a message twice on one connection is a duplicate even when "
+          "another connection has it as well") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b11);
+  deliver(book, 1, a, 101, "ann", 0);
+  deliver(book, 1, a, 101, "ann", 1);
+  auto again = deliver(book, 1, a, 101, "ann", 1);
+  CHECK(again.kind == receipt_kind::duplicate);
+  CHECK_FALSE(again.completed);
+  auto counts = book.counts();
+  CHECK(counts.duplicated == 1);
+  CHECK(counts.received == 2);
+  CHECK(counts.completed == 1);
+}
+
+TEST_CASE("a repeat on a connection that was not open at the send is still "
+          "a duplicate") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b01);
+  CHECK(deliver(book, 1, a, 101, "ann", 1).kind == receipt_kind::delivered);
+  CHECK(deliver(book, 1, a, 101, "ann", 1).kind == receipt_kind::duplicate);
+  CHECK(book.counts().duplicated == 1);
+}
+
+TEST_CASE("a connection that was not open at the send reaches the recipient "
+          "but completes nothing") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b01);
+  auto early = deliver(book, 1, a, 101, "ann", 1);
+  CHECK(early.kind == receipt_kind::delivered);
+  CHECK_FALSE(early.completed);
+  auto counts = book.counts();
+  CHECK(counts.lost == 0);
+  CHECK(counts.lost_per_connection == 1); // connection 0 still waits
+  CHECK(deliver(book, 1, a, 101, "ann", 0).completed);
+  CHECK(book.counts().completed == 1);
+}
+
+TEST_CASE("a message expected on no connection is neither lost nor waited "
+          "for") {
+  ledger book(run_id, three_users(), 2);
+  send(book, 0, 1, 1000, 0);
+  auto counts = book.counts();
+  CHECK(counts.lost == 0);
+  CHECK(counts.lost_per_connection == 0);
+  CHECK(counts.completed == 1);
+  CHECK(book.pending_deliveries() == 0);
+}
+
+TEST_CASE("a message that reached only another user is lost for its "
+          "recipient") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b11);
+  CHECK(deliver(book, 2, a, 101, "ann", 0).kind == receipt_kind::misattributed);
+  auto counts = book.counts();
+  CHECK(counts.lost == 1);
+  CHECK(counts.lost_per_connection == 2);
+}
+
+TEST_CASE("a corrupted copy does not count as reaching the recipient") {
+  ledger book(run_id, three_users(), 2);
+  auto a = send(book, 0, 1, 1000, 0b11);
+  auto tampered = a;
+  tampered.content.back() = tampered.content.back() == '0' ? '1' : '0';
+  CHECK(deliver(book, 1, tampered, 101, "ann", 1).kind ==
+        receipt_kind::corrupted);
+  CHECK(book.counts().lost == 1);
 }
 
 TEST_CASE("order is checked per recipient connection") {

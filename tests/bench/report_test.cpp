@@ -57,6 +57,8 @@ TEST_CASE("each kind of message trouble makes the run fail with its name") {
       {"corrupted", [](bench_result& r) { r.messages.corrupted = 1; }},
       {"misattributed", [](bench_result& r) { r.messages.misattributed = 1; }},
       {"ack_mismatched", [](bench_result& r) { r.frames.ack_mismatched = 1; }},
+      {"ack_frames_refused",
+       [](bench_result& r) { r.frames.ack_frames_refused = 1; }},
       {"conns_closed", [](bench_result& r) { r.frames.closed = 1; }},
       {"conns_failed", [](bench_result& r) { r.conns_failed = 1; }},
       {"db_rows_missing",
@@ -126,6 +128,7 @@ TEST_CASE("every documented key is present, unmeasured ones as null") {
                    "deliveries_expected",
                    "received",
                    "lost",
+                   "lost_per_connection",
                    "duplicated",
                    "out_of_order",
                    "corrupted",
@@ -136,6 +139,9 @@ TEST_CASE("every documented key is present, unmeasured ones as null") {
                    "acks",
                    "ack_unmatched",
                    "ack_mismatched",
+                   "ack_every",
+                   "ack_frames_sent",
+                   "ack_frames_refused",
                    "error_frames",
                    "invalid_frames",
                    "errors",
@@ -177,7 +183,7 @@ TEST_CASE("every documented key is present, unmeasured ones as null") {
   }
   CHECK(doc["cpu_server_s"].IsNull());
   CHECK(doc["db_rows_added"].IsNull());
-  CHECK(doc.MemberCount() == 84); // with the login keys below
+  CHECK(doc.MemberCount() == 88); // with the login and ack keys
 }
 
 TEST_CASE("the seed protocol reports no acks rather than zero") {
@@ -185,6 +191,8 @@ TEST_CASE("the seed protocol reports no acks rather than zero") {
   r.options.protocol = protocol_kind::seed;
   auto doc = json_of(r);
   CHECK(doc["acks"].IsNull());
+  CHECK(doc["ack_every"].IsNull());
+  CHECK(doc["ack_frames_sent"].IsNull());
   CHECK(doc["ack_latency_p50_ms"].IsNull());
   CHECK(format_table(r).find("ack ms") == std::string::npos);
 }
@@ -224,4 +232,29 @@ TEST_CASE("a run with --login-burst reports what its logins met") {
         std::string::npos);
   // A failed login is a figure, not a broken run.
   CHECK(doc["ok"].GetBool());
+}
+
+TEST_CASE("a delivery missing on one connection is reported, but only a "
+          "message no connection got fails the run") {
+  auto r = clean_throughput();
+  r.messages.lost_per_connection = 3;
+  CHECK(problems(r).empty());
+  auto doc = json_of(r);
+  CHECK(doc["lost_per_connection"].GetUint64() == 3);
+  CHECK(doc["lost"].GetUint64() == 0);
+  CHECK(format_table(r).find("lost 0 (per connection 3)") != std::string::npos);
+}
+
+TEST_CASE("client acks show in the table and the JSON line only when on") {
+  auto r = clean_throughput();
+  CHECK(format_table(r).find("client acks") == std::string::npos);
+  CHECK(json_of(r)["ack_every"].GetUint64() == 0);
+  r.options.ack_every = 10;
+  r.frames.ack_frames_sent = 12;
+  CHECK(format_table(r).find("client acks  12 sent (every 10") !=
+        std::string::npos);
+  auto doc = json_of(r);
+  CHECK(doc["ack_every"].GetUint64() == 10);
+  CHECK(doc["ack_frames_sent"].GetUint64() == 12);
+  CHECK(doc["ack_frames_refused"].GetUint64() == 0);
 }

@@ -92,6 +92,28 @@ TEST_CASE("throughput mode runs clean against a real node") {
   check_clean_run("throughput --inflight 4");
 }
 
+TEST_CASE("throughput mode with client acks on two devices per user runs "
+          "clean, and the node takes every ack") {
+  test_database database;
+  node_process node({"--db", database.url()});
+  auto run = run_bench("throughput --inflight 4 --ack-every 3 --conns-per-user"
+                       " 2 --users 4 --window 1 --warmup 0 --drain 5 --quiet"
+                       " --target 127.0.0.1:" +
+                       std::to_string(node.port()));
+  INFO("last line: " << run.last_line);
+  auto doc = parse_json(run.last_line);
+  CHECK(doc["ack_every"].GetUint64() == 3);
+  CHECK(doc["ack_frames_sent"].GetUint64() > 0);
+  CHECK(doc["ack_frames_refused"].GetUint64() == 0);
+  CHECK(doc["error_frames"].GetUint64() == 0);
+  CHECK(doc["received"].GetUint64() == 2 * doc["sent"].GetUint64());
+  CHECK(doc["lost"].GetUint64() == 0);
+  CHECK(doc["lost_per_connection"].GetUint64() == 0);
+  CHECK(doc["duplicated"].GetUint64() == 0);
+  CHECK(doc["ok"].GetBool());
+  CHECK(run.exit_code == 0);
+}
+
 TEST_CASE("rate mode runs clean against a real node") {
   check_clean_run("rate --rate 200 --pairing random");
 }
@@ -171,4 +193,12 @@ TEST_CASE("rate mode with a login burst stays clean and counts its logins") {
   CHECK(doc["lost"].GetUint64() == 0);
   CHECK(doc["ok"].GetBool());
   CHECK(run.exit_code == 0);
+}
+
+TEST_CASE("acks against the seed protocol are refused before touching the "
+          "network") {
+  auto run = run_bench("throughput --protocol seed --ack-every 10 --target "
+                       "127.0.0.1:1 2>/dev/null");
+  CHECK(run.exit_code == 2);
+  CHECK(run.last_line.empty());
 }
