@@ -1,6 +1,7 @@
 // Command-line parsing: strict, with one-line errors that name the flag.
 #include "gateway/options.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <string_view>
@@ -22,7 +23,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text,
 }
 
 /// HOST:PORT with an IPv4 address or name; [v6]:PORT is also accepted.
-bool parse_listen(std::string_view text, options& out) {
+bool parse_host_port(std::string_view text, std::string& host_out,
+                     std::uint16_t& port_out) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   auto host = text.substr(0, colon);
@@ -30,9 +32,52 @@ bool parse_listen(std::string_view text, options& out) {
     host = host.substr(1, host.size() - 2);
   auto port = parse_integer(text.substr(colon + 1), 0, 65535);
   if (!port) return false;
-  out.listen_host = std::string{host};
-  out.listen_port = static_cast<std::uint16_t>(*port);
+  host_out = std::string{host};
+  port_out = static_cast<std::uint16_t>(*port);
   return true;
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
+/// A node name goes into logs, the members table and URLs: keep it plain.
+bool valid_node_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+          c == '_' || c == '.'))
+      return false;
+  return true;
+}
+
+/// Rules that tie flags together, checked after all were read.
+std::optional<std::string> check_cluster(const options& opts) {
+  const auto& c = opts.cluster;
+  bool any_tls = !c.ca_file.empty() || !c.cert_file.empty() ||
+                 !c.key_file.empty();
+  if (!c.enabled) {
+    if (any_tls || c.insecure || !c.node_name.empty() ||
+        !c.advertise_host.empty())
+      return "cluster flags need --cluster-listen HOST:PORT";
+    return std::nullopt;
+  }
+  auto db = std::string_view{opts.db_url};
+  if (db.substr(0, 13) != "postgresql://" && db.substr(0, 11) != "postgres://")
+    return "cluster mode needs --db postgresql://... (SQLite is single-node)";
+  if (opts.token_key_file.empty())
+    return "cluster mode needs --token-key-file, shared by every node, so "
+           "that tokens from one node are accepted by all";
+  if (any_tls && (c.ca_file.empty() || c.cert_file.empty() ||
+                  c.key_file.empty()))
+    return "cluster TLS needs all of --cluster-ca-file, --cluster-cert-file "
+           "and --cluster-key-file";
+  if (!any_tls && !c.insecure && !is_loopback(c.listen_host))
+    return "--cluster-listen " + c.listen_host +
+           " is not loopback: give --cluster-ca-file, --cluster-cert-file "
+           "and --cluster-key-file (mutual TLS), or --cluster-insecure to "
+           "let anyone who reaches the port join the cluster";
+  return std::nullopt;
 }
 
 bool valid_db_url(std::string_view url) {
@@ -69,6 +114,20 @@ Options:
   --max-pending-frames N     frames all sessions may have unanswered before
                              the node stops reading from clients (default
                              4096)
+
+Cluster (all nodes share one PostgreSQL and one token key):
+  --cluster-listen HOST:PORT node links (CAF) on this address: turns
+                             cluster mode on; port 0 picks a free port
+  --cluster-advertise HOST:PORT
+                             the address peers should connect to, when not
+                             the bound one (containers, NAT)
+  --node-name NAME           unique among live nodes (default: host-port of
+                             the cluster address)
+  --cluster-ca-file PATH     CA that signed every node's certificate; with
+  --cluster-cert-file PATH   this node's certificate and
+  --cluster-key-file PATH    its key: mutual TLS between nodes
+  --cluster-insecure         allow plain links on a non-loopback address
+                             (anyone who reaches the port can join)
   --help                     show this text
 )";
 }
@@ -83,7 +142,8 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
         flag.substr(0, 2) == "--" && eq != std::string_view::npos) {
       value = flag.substr(eq + 1);
       flag = flag.substr(0, eq);
-    } else if (flag != "--help" && flag != "-h") {
+    } else if (flag != "--help" && flag != "-h" &&
+               flag != "--cluster-insecure") {
       if (i + 1 >= argc) return "missing value for " + std::string{flag};
       value = argv[++i];
     }
@@ -97,7 +157,7 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
     };
     if (flag == "--help" || flag == "-h") return help_requested{};
     if (flag == "--listen") {
-      if (!parse_listen(value, result))
+      if (!parse_host_port(value, result.listen_host, result.listen_port))
         return bad("expected HOST:PORT with PORT in 0-65535");
     } else if (flag == "--db") {
       if (!valid_db_url(value))
@@ -130,10 +190,35 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
       auto n = count(1, 1000000);
       if (!n) return bad("expected a count, 1 to 1000000");
       result.max_pending_frames = static_cast<std::size_t>(*n);
+    } else if (flag == "--cluster-listen") {
+      if (!parse_host_port(value, result.cluster.listen_host,
+                           result.cluster.listen_port))
+        return bad("expected HOST:PORT with PORT in 0-65535");
+      result.cluster.enabled = true;
+    } else if (flag == "--cluster-advertise") {
+      if (!parse_host_port(value, result.cluster.advertise_host,
+                           result.cluster.advertise_port) ||
+          result.cluster.advertise_port == 0)
+        return bad("expected HOST:PORT with PORT in 1-65535");
+    } else if (flag == "--node-name") {
+      if (!valid_node_name(value))
+        return bad("expected 1-64 letters, digits, '-', '_' or '.'");
+      result.cluster.node_name = std::string{value};
+    } else if (flag == "--cluster-ca-file" || flag == "--cluster-cert-file" ||
+               flag == "--cluster-key-file") {
+      if (value.empty()) return bad("expected a path");
+      auto& field = flag == "--cluster-ca-file"     ? result.cluster.ca_file
+                    : flag == "--cluster-cert-file" ? result.cluster.cert_file
+                                                    : result.cluster.key_file;
+      field = std::string{value};
+    } else if (flag == "--cluster-insecure") {
+      if (!value.empty()) return "--cluster-insecure takes no value";
+      result.cluster.insecure = true;
     } else {
       return "unknown option " + std::string{flag} + " (see --help)";
     }
   }
+  if (auto err = check_cluster(result)) return *err;
   return result;
 }
 

@@ -11,6 +11,21 @@
 
 namespace parley {
 
+/// Cluster mode (off unless --cluster-listen is given).
+struct cluster_options {
+  bool enabled = false;
+  std::string listen_host;       ///< CAF middleman's bind address
+  std::uint16_t listen_port = 0; ///< 0 picks a free port
+  std::string advertise_host;    ///< what peers are told; empty: the bound
+  std::uint16_t advertise_port = 0;
+  std::string node_name; ///< empty: derived from host and port
+  std::string ca_file;   ///< mutual TLS between nodes: all three or none
+  std::string cert_file;
+  std::string key_file;
+  bool insecure = false; ///< plain links on a non-loopback address
+  bool tls() const { return !ca_file.empty(); }
+};
+
 /// Everything the node can be told on its command line.
 struct options {
   std::string listen_host = "127.0.0.1";
@@ -26,6 +41,7 @@ struct options {
   /// Frames the node's sessions may have unfinished (stores waiting for
   /// the writer, syncs replaying) before every connection stops reading.
   std::size_t max_pending_frames = 4096;
+  cluster_options cluster;
 };
 
 /// The parse found --help: print usage and exit 0.
