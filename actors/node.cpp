@@ -24,12 +24,16 @@ constexpr auto drain_timeout = std::chrono::seconds(20);
 node_actors spawn_node_actors(caf::actor_system& sys,
                               std::shared_ptr<persistence::store> writer_db,
                               std::shared_ptr<persistence::store> reader_db,
-                              hashing_config hashing) {
+                              hashing_config hashing, caf::actor cluster) {
   node_actors result;
-  result.writer = sys.spawn<caf::detached>(writer_impl, std::move(writer_db));
+  auto shared_database = static_cast<bool>(cluster);
+  result.writer = sys.spawn<caf::detached>(writer_impl, std::move(writer_db),
+                                           shared_database);
   result.reader = sys.spawn<caf::detached>(reader_impl, std::move(reader_db));
-  result.registry = sys.spawn(registry_impl, result.writer, result.reader);
+  result.registry =
+      sys.spawn(registry_impl, result.writer, result.reader, cluster);
   caf::anon_send(result.writer, result.registry);
+  if (cluster) caf::anon_send(cluster, result.registry);
   result.hasher = sys.spawn(hashing_impl, hashing);
   return result;
 }

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include "actors/hashing.hpp"
@@ -21,11 +22,12 @@ struct node_actors {
 };
 
 /// Spawns writer and reader (detached, each owning one store), the
-/// registry and the hashing pool, and wires them together.
+/// registry and the hashing pool, and wires them together; in a cluster,
+/// with the peers actor (actors/cluster), else `cluster` is invalid.
 node_actors spawn_node_actors(caf::actor_system& sys,
                               std::shared_ptr<persistence::store> writer_db,
                               std::shared_ptr<persistence::store> reader_db,
-                              hashing_config hashing);
+                              hashing_config hashing, caf::actor cluster = {});
 
 /// Spawns the session actor of a freshly upgraded connection.
 session_actor spawn_session(caf::actor_system& sys, session_config config);

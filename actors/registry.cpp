@@ -23,8 +23,24 @@ using self_pointer = registry_actor::stateful_pointer<registry_state>;
 /// A user actor answers a drain at once unless its mailbox is deep.
 constexpr auto drain_timeout = std::chrono::seconds(5);
 
+/// How long a new user actor waits for the other nodes to learn that the
+/// user is here before its stream starts anyway (a peer that does not
+/// answer is dead or frozen; the stream links repair what it misses).
+constexpr auto announce_timeout = std::chrono::seconds(3);
+
 void set_presence(self_pointer self, user_id user, bool online) {
   self->send(self->state.writer, presence_atom::value, user, online);
+}
+
+/// Cluster: tells the other nodes the user is here; once they know, every
+/// message to or from the user comes here, and its stream may start.
+void announce(self_pointer self, user_id user, const user_actor& handle) {
+  self->request(self->state.cluster, announce_timeout, here_atom::value, user,
+                true)
+      .then([self, handle](bool) { self->send(handle, chain_atom::value); },
+            [self, handle](caf::error&) {
+              self->send(handle, chain_atom::value);
+            });
 }
 
 user_actor join(self_pointer self, user_id user, session_actor& session,
@@ -33,9 +49,11 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
   if (!entry.handle) {
     auto reg = caf::actor_cast<registry_actor>(self);
     // Linked: when the registry stops (shutdown), its user actors stop too.
+    auto chained = static_cast<bool>(self->state.cluster);
     entry.handle = self->spawn<caf::linked>(
-        user_impl, user, reg, self->state.writer, self->state.reader);
+        user_impl, user, reg, self->state.writer, self->state.reader, chained);
     set_presence(self, user, true);
+    if (chained) announce(self, user, entry.handle);
   }
   ++entry.attaches_sent;
   self->send(entry.handle, attach_atom::value, std::move(session),
@@ -51,6 +69,8 @@ void retire_if_idle(self_pointer self, user_id user,
   self->send(i->second.handle, stop_atom::value);
   self->state.users.erase(i);
   set_presence(self, user, false);
+  if (self->state.cluster)
+    caf::anon_send(self->state.cluster, here_atom::value, user, false);
 }
 
 void forward(self_pointer self, user_id user, const chat_message& msg,
@@ -60,6 +80,20 @@ void forward(self_pointer self, user_id user, const chat_message& msg,
     self->send(i->second.handle, route_atom::value, msg, origin);
   // No user actor: the user is offline; the message stays undelivered in
   // the database and is pushed when the next connection opens.
+}
+
+void route_here(self_pointer self, const chat_message& msg,
+                const session_actor& origin) {
+  forward(self, msg.recipient_id, msg, origin);
+  if (msg.sender_id != msg.recipient_id)
+    forward(self, msg.sender_id, msg, origin);
+}
+
+/// The sender hears of it if online here; else on its next resume.
+void receipt_here(self_pointer self, const receipt& x) {
+  auto i = self->state.users.find(x.sender);
+  if (i != self->state.users.end())
+    self->send(i->second.handle, receipt_atom::value, x);
 }
 
 bool is_user_actor(self_pointer self, const caf::actor_addr& who) {
@@ -75,6 +109,8 @@ void forget(self_pointer self, const caf::actor_addr& who) {
   for (auto i = users.begin(); i != users.end(); ++i) {
     if (i->second.handle.address() == who) {
       set_presence(self, i->first, false);
+      if (self->state.cluster)
+        caf::anon_send(self->state.cluster, here_atom::value, i->first, false);
       users.erase(i);
       return;
     }
@@ -101,10 +137,13 @@ caf::result<bool> drain_users(self_pointer self) {
 
 } // namespace
 
-registry_actor::behavior_type
-registry_impl(self_pointer self, writer_actor writer, reader_actor reader) {
+registry_actor::behavior_type registry_impl(self_pointer self,
+                                            writer_actor writer,
+                                            reader_actor reader,
+                                            caf::actor cluster) {
   self->state.writer = std::move(writer);
   self->state.reader = std::move(reader);
+  self->state.cluster = std::move(cluster);
   // Exits of linked user actors are news, not a reason to die; any other
   // exit message (shutdown) ends the registry and, through links, them.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -124,16 +163,19 @@ registry_impl(self_pointer self, writer_actor writer, reader_actor reader) {
         retire_if_idle(self, user, attaches_seen);
       },
       [self](route_atom, const chat_message& msg, const session_actor& origin) {
-        forward(self, msg.recipient_id, msg, origin);
-        if (msg.sender_id != msg.recipient_id)
-          forward(self, msg.sender_id, msg, origin);
+        route_here(self, msg, origin);
+        if (self->state.cluster)
+          caf::anon_send(self->state.cluster, route_atom::value, msg);
+      },
+      [self](remote_atom, const chat_message& msg) {
+        route_here(self, msg, session_actor{});
       },
       [self](receipt_atom, const receipt& x) {
-        // The sender hears of it if online here; else on its next resume.
-        auto i = self->state.users.find(x.sender);
-        if (i != self->state.users.end())
-          self->send(i->second.handle, receipt_atom::value, x);
+        receipt_here(self, x);
+        if (self->state.cluster)
+          caf::anon_send(self->state.cluster, receipt_atom::value, x);
       },
+      [self](remote_atom, const receipt& x) { receipt_here(self, x); },
       [self](drain_atom) { return drain_users(self); },
   };
 }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include <caf/actor.hpp>
+
 #include "proto/actor_interfaces.hpp"
 
 namespace parley {
@@ -18,15 +20,20 @@ struct registry_entry {
 struct registry_state {
   writer_actor writer;
   reader_actor reader;
+  /// Cluster mode: the node's link to the other nodes (actors/cluster);
+  /// invalid on a single node.
+  caf::actor cluster;
   std::unordered_map<user_id, registry_entry> users;
   static inline const char* name = "registry";
 };
 
 /// Spawns a user actor on a user's first session and retires it when its
 /// last session has gone; routes committed messages to both users; owns
-/// the presence transitions so that they reach the database in order.
+/// the presence transitions so that they reach the database in order. In a
+/// cluster it also tells `cluster` which users are here and hands it every
+/// committed message and receipt for the nodes that hold their users.
 registry_actor::behavior_type
 registry_impl(registry_actor::stateful_pointer<registry_state> self,
-              writer_actor writer, reader_actor reader);
+              writer_actor writer, reader_actor reader, caf::actor cluster);
 
 } // namespace parley

@@ -17,6 +17,7 @@
 #include "actors/user.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include <caf/all.hpp>
@@ -90,6 +91,13 @@ void read_up_to(self_pointer self, attached_session& entry, user_id peer,
 void resume_from(self_pointer self, attached_session& entry, message_id since) {
   if (since != no_resume && since > 0 && speaks_for_itself(entry))
     mark(self, entry, 0, since);
+  if (self->state.chained && !self->state.order.started()) {
+    // The database does not yet hold everything this catch-up must read
+    // before the live stream starts: wait for the start (chain_atom).
+    entry.catch_up_deferred = true;
+    entry.deferred_since = since;
+    return;
+  }
   start_catch_up(self, entry, since);
 }
 
@@ -136,6 +144,102 @@ void route(self_pointer self, const chat_message& msg,
   }
 }
 
+/// A late route (its message reached the sessions already, or was read from
+/// the database): the sending session still gets its message_sent.
+void answer_origin(self_pointer self, const stream_route& late) {
+  if (!late.origin) return;
+  if (auto* entry = find_session(self, late.origin.address()))
+    offer(self, *entry,
+          make_shared_frame(json::encode_message_sent(late.message),
+                            late.message.id),
+          true, 0);
+}
+
+void apply(self_pointer self, released_routes released) {
+  for (auto& route_in_order : released.in_order)
+    route(self, route_in_order.message, route_in_order.origin);
+  for (auto& late : released.late)
+    answer_origin(self, late);
+}
+
+/// How long a route waits for its predecessor before the gap is read from
+/// the database: longer than a route's usual trip between two nodes.
+constexpr auto gap_wait = std::chrono::milliseconds(250);
+
+/// Rows per gap read.
+constexpr std::uint32_t gap_rows = 200;
+
+void schedule_gap_read(self_pointer self, std::chrono::milliseconds delay) {
+  auto& st = self->state;
+  // Before the start, routes wait for it, not for a gap.
+  if (st.gap_read_scheduled || !st.order.started() || !st.order.waiting())
+    return;
+  st.gap_read_scheduled = true;
+  self->delayed_send(self, delay, gap_atom::value);
+}
+
+/// The predecessor of a waiting route did not come (its node died after
+/// the commit, or a link dropped it): it is committed, so read it.
+void read_gap(self_pointer self) {
+  auto& st = self->state;
+  st.gap_read_scheduled = false;
+  if (!st.order.waiting()) return;
+  self->request(st.reader, std::chrono::seconds(30), replay_atom::value, st.id,
+                st.order.head(), gap_rows)
+      .then(
+          [self](std::vector<chat_message>& rows) {
+            auto full = rows.size() == gap_rows;
+            apply(self, self->state.order.fill(std::move(rows)));
+            schedule_gap_read(self,
+                              full ? std::chrono::milliseconds{0} : gap_wait);
+          },
+          [self](caf::error&) { schedule_gap_read(self, gap_wait * 4); });
+}
+
+/// A committed message for the user's sessions.
+void take_route(self_pointer self, chat_message& msg,
+                const session_actor& origin) {
+  auto& st = self->state;
+  if (!st.chained) {
+    route(self, msg, origin); // one writer: routes arrive in commit order
+    return;
+  }
+  auto prev = msg.recipient_id == st.id ? msg.recipient_prev : msg.sender_prev;
+  if (prev == no_chain) {
+    // A route without links (a batch written again after an outage): read
+    // the stream from the database instead, which holds it.
+    answer_origin(self, stream_route{msg, origin});
+    schedule_gap_read(self, std::chrono::milliseconds{0});
+    return;
+  }
+  apply(self, st.order.offer(stream_route{msg, origin}, prev));
+  schedule_gap_read(self, gap_wait);
+}
+
+/// Every node knows the user is here: the stream starts after the user's
+/// newest message now, and the catch-ups that waited read up to there.
+void start_stream(self_pointer self) {
+  auto& st = self->state;
+  self->request(st.reader, std::chrono::seconds(30), last_atom::value, st.id)
+      .then(
+          [self](message_id newest) {
+            auto& st = self->state;
+            if (st.order.started()) return;
+            apply(self, st.order.start(newest));
+            for (auto& entry : st.sessions) {
+              if (!entry.catch_up_deferred) continue;
+              entry.catch_up_deferred = false;
+              start_catch_up(self, entry, entry.deferred_since);
+            }
+            schedule_gap_read(self, gap_wait);
+          },
+          [self](caf::error&) {
+            // The database is away: try again; the sessions wait.
+            self->delayed_send(self, std::chrono::seconds(1),
+                               chain_atom::value);
+          });
+}
+
 void detach(self_pointer self, const caf::actor_addr& who) {
   auto& sessions = self->state.sessions;
   sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
@@ -152,9 +256,11 @@ void detach(self_pointer self, const caf::actor_addr& who) {
 
 user_actor::behavior_type user_impl(self_pointer self, user_id id,
                                     registry_actor registry,
-                                    writer_actor writer, reader_actor reader) {
+                                    writer_actor writer, reader_actor reader,
+                                    bool chained) {
   auto& st = self->state;
   st.id = id;
+  st.chained = chained;
   st.registry = std::move(registry);
   st.writer = std::move(writer);
   st.reader = std::move(reader);
@@ -164,9 +270,11 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
       [self](attach_atom, session_actor& session, stream_options& stream) {
         attach(self, session, stream);
       },
-      [self](route_atom, const chat_message& msg, const session_actor& origin) {
-        route(self, msg, origin);
+      [self](route_atom, chat_message& msg, const session_actor& origin) {
+        take_route(self, msg, origin);
       },
+      [self](chain_atom) { start_stream(self); },
+      [self](gap_atom) { read_gap(self); },
       [self](sync_atom, const session_actor& session, message_id after) {
         auto* entry = find_session(self, session.address());
         if (entry == nullptr) return;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/user_stream_order.hpp"
 #include "proto/actor_interfaces.hpp"
 
 namespace parley {
@@ -37,6 +38,10 @@ struct attached_session {
   std::vector<held_route> held;
   bool held_overflow = false;
   std::uint32_t syncs_owed = 0; ///< sync frames answered when this ends
+  /// Cluster: the catch-up waits until the user's stream has a start; this
+  /// is its cursor meanwhile (the stream's own since, or a sync's).
+  bool catch_up_deferred = false;
+  message_id deferred_since = no_resume;
   // The stream of frames this session has been handed.
   message_id handed = 0;    ///< highest message id of any frame handed over
   message_id base = 0;      ///< its messages to the user began above this id
@@ -56,15 +61,22 @@ struct user_state {
   std::vector<attached_session> sessions;
   std::uint64_t attaches_seen = 0; ///< answers the registry's idle check
   std::uint64_t next_catch_up = 0;
+  /// Cluster mode: routes come from every node's writer and are put back
+  /// in commit order here before any session sees them.
+  bool chained = false;
+  user_stream_order order;
+  bool gap_read_scheduled = false;
   static inline const char* name = "user";
 };
 
 /// Fans messages out to every session of the user, drives resume (replay,
 /// then live, with no gap and no duplicate) and the offline push, paced by
 /// each connection's outbound queue, and turns what clients confirm into
-/// delivery marks for their device.
+/// delivery marks for their device. `chained` (cluster mode): routes are
+/// ordered by their stream links, and catch-ups wait for chain_atom.
 user_actor::behavior_type
 user_impl(user_actor::stateful_pointer<user_state> self, user_id id,
-          registry_actor registry, writer_actor writer, reader_actor reader);
+          registry_actor registry, writer_actor writer, reader_actor reader,
+          bool chained);
 
 } // namespace parley

@@ -112,6 +112,31 @@ void login(node_context& node, json::credentials creds, api_responder respond) {
   });
 }
 
+/// Ready: the database answers and, in a cluster, the node is registered
+/// with a current heartbeat. Balancers send clients only to ready nodes.
+void readiness(node_context& node, api_responder respond) {
+  node.system.spawn([&node, respond](self_pointer self) {
+    self->request(node.actors.reader, std::chrono::seconds(2),
+                  probe_atom::value)
+        .then(
+            [&node, respond](bool database_ok) {
+              auto view = node.cluster->read();
+              auto ready = database_ok && (!view.enabled || view.joined);
+              auto name = view.enabled ? view.node : std::string{"standalone"};
+              auto members =
+                  view.enabled ? view.members : std::vector<std::string>{name};
+              respond({ready ? 200 : 503,
+                       json::encode_readiness(ready, name, members)});
+            },
+            [&node, respond](caf::error&) {
+              auto view = node.cluster->read();
+              respond({503, json::encode_readiness(
+                                false, view.enabled ? view.node : "standalone",
+                                view.members)});
+            });
+  });
+}
+
 void lookup_user(node_context& node, std::string username,
                  api_responder respond) {
   node.system.spawn([&node, username, respond](self_pointer self) {
@@ -244,13 +269,16 @@ void handle_api_request(node_context& node, api_request request,
                       path.find('/', 7) == std::string::npos;
   if (path == "/healthz" && method == "GET")
     respond({200, json::encode_health()});
+  else if (path == "/readyz" && method == "GET")
+    readiness(node, std::move(respond));
   else if ((path == "/users" || path == "/login") && method == "POST")
     credentials_route(node, request, path, std::move(respond));
   else if ((path == "/messages" || path == "/conversations" || is_user_path) &&
            method == "GET")
     authorized_route(node, request, *target, std::move(respond));
-  else if (path == "/healthz" || path == "/users" || path == "/login" ||
-           path == "/messages" || path == "/conversations" || is_user_path)
+  else if (path == "/healthz" || path == "/readyz" || path == "/users" ||
+           path == "/login" || path == "/messages" ||
+           path == "/conversations" || is_user_path)
     respond(error_reply(error_code::method_not_allowed));
   else
     respond(error_reply(error_code::not_found, "no such route"));

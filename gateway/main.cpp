@@ -7,6 +7,7 @@
 #include <future>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -19,6 +20,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
 
+#include "actors/cluster/cluster_node.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/node_context.hpp"
 #include "gateway/server/connection_set.hpp"
@@ -71,6 +73,21 @@ resolve_listen(net::io_context& ioc, const options& opts) {
   return results.begin()->endpoint();
 }
 
+cluster_settings cluster_settings_of(const options& opts) {
+  const auto& c = opts.cluster;
+  cluster_settings settings;
+  settings.listen_host = c.listen_host;
+  settings.listen_port = c.listen_port;
+  settings.advertise_host = c.advertise_host;
+  settings.advertise_port = c.advertise_port;
+  settings.node_name = c.node_name;
+  settings.db_url = opts.db_url;
+  settings.ca_file = c.ca_file;
+  settings.cert_file = c.cert_file;
+  settings.key_file = c.key_file;
+  return settings;
+}
+
 /// Everything after a successful parse; returns the exit code.
 int run_node(const options& opts) {
   auto key = load_key(opts);
@@ -93,20 +110,37 @@ int run_node(const options& opts) {
   // message but delivered ~12 % fewer messages per second; longer polling
   // sleeps traded the same way; --actor-threads 1 changed neither.
   cfg.set("scheduler.policy", caf::atom("stealing"));
+  auto settings = cluster_settings_of(opts);
+  if (opts.cluster.enabled) configure_cluster_links(cfg, settings);
   caf::actor_system sys{cfg};
+  auto view = std::make_shared<cluster_view>();
+  std::optional<cluster_node> member;
+  if (opts.cluster.enabled) {
+    auto started = start_cluster(sys, settings, view);
+    if (auto* err = std::get_if<std::string>(&started)) return fail(*err);
+    member = std::move(std::get<cluster_node>(started));
+    if (auto err = (*writer_db)->enter_cluster(member->me.name)) {
+      stop_cluster(sys, *member);
+      return fail(message_of(err));
+    }
+  }
   node_context node{sys,
                     opts,
                     std::get<auth::paseto_key>(key),
                     spawn_node_actors(sys, std::move(*writer_db),
                                       std::move(*reader_db),
-                                      hashing_config{opts.hash_workers, 64}),
+                                      hashing_config{opts.hash_workers, 64},
+                                      member ? member->peers : caf::actor{}),
                     {},
-                    pending_frames{opts.max_pending_frames}};
+                    pending_frames{opts.max_pending_frames},
+                    view};
+  if (member) run_membership(sys, *member, view);
   connection_set connections;
   auto server = std::make_shared<listener>(ioc, node, connections);
   auto& at = std::get<net::ip::tcp::endpoint>(endpoint);
   if (auto ec = server->open(at)) {
     stop_node_actors(sys, node.actors);
+    if (member) stop_cluster(sys, *member);
     return fail("cannot listen on " + opts.listen_host + ":" +
                 std::to_string(opts.listen_port) + ": " + ec.message());
   }
@@ -131,6 +165,7 @@ int run_node(const options& opts) {
     std::cerr << "parley: " << node.sessions.count()
               << " sessions still running at shutdown" << std::endl;
   stop_node_actors(sys, node.actors);
+  if (member) stop_cluster(sys, *member);
   sys.await_all_actors_done();
   work.reset();
   ioc.stop();

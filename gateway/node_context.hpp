@@ -1,6 +1,9 @@
 // What the gateway's connections share: options, token key and actors.
 #pragma once
 
+#include <memory>
+
+#include "actors/cluster/cluster_view.hpp"
 #include "actors/node.hpp"
 #include "gateway/auth/paseto.hpp"
 #include "gateway/options.hpp"
@@ -24,6 +27,8 @@ struct node_context {
   /// Frames all sessions have not finished; bounded by
   /// --max-pending-frames (set at start).
   pending_frames pending;
+  /// The cluster as GET /readyz shows it (disabled on a single node).
+  std::shared_ptr<cluster_view> cluster = std::make_shared<cluster_view>();
 };
 
 } // namespace parley

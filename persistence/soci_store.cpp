@@ -556,6 +556,21 @@ soci_store::messages_to(user_id recipient, message_id after,
   });
 }
 
+caf::expected<message_id> soci_store::last_message_of(user_id user) {
+  return guarded_read(
+      "read where a user's messages stand", [&]() -> caf::expected<message_id> {
+        long long newest = 0;
+        soci::indicator found = soci::i_null;
+        sql_ << "SELECT max(m) FROM ("
+                "SELECT max(id) AS m FROM messages "
+                "WHERE sender_id = :u1 UNION ALL "
+                "SELECT max(id) FROM messages "
+                "WHERE receiver_id = :u2) AS t",
+            soci::use(user), soci::use(user), soci::into(newest, found);
+        return found == soci::i_ok ? newest : 0;
+      });
+}
+
 caf::expected<std::vector<chat_message>>
 soci_store::messages_after(user_id user, message_id after, std::size_t limit) {
   static const auto query = two_sided_page(

@@ -46,6 +46,7 @@ public:
   caf::expected<std::vector<conversation_summary>>
   conversations(user_id user, std::optional<message_id> before,
                 std::size_t limit) override;
+  caf::expected<message_id> last_message_of(user_id user) override;
   caf::expected<std::vector<chat_message>>
   messages_after(user_id user, message_id after, std::size_t limit) override;
   caf::expected<std::vector<chat_message>>

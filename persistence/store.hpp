@@ -148,6 +148,16 @@ public:
   conversations(user_id user, std::optional<message_id> before,
                 std::size_t limit) = 0;
 
+  /// The newest message id to or from `user` (0 when there is none): where
+  /// the user's stream stands.
+  virtual caf::expected<message_id> last_message_of(user_id user) = 0;
+
+  /// Cluster mode: commits take the cluster-wide commit lock, fill every
+  /// new message's stream links (chat_message::recipient_prev and
+  /// sender_prev) and keep presence per node, as `node`. Only PostgreSQL
+  /// can; other stores answer an error.
+  virtual caf::error enter_cluster(const std::string& node);
+
   /// Messages to or from `user` with id > `after`, in id order, at most
   /// `limit` (the resume replay, paged by the caller).
   virtual caf::expected<std::vector<chat_message>>

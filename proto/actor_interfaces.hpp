@@ -55,6 +55,11 @@ using user_actor = caf::typed_actor<
     // registry → user: a receipt for messages this user sent; every session
     // hears of it.
     caf::reacts_to<receipt_atom, receipt>,
+    // registry → user (cluster): every node knows the user is here; the
+    // stream may start and the sessions' catch-ups run.
+    caf::reacts_to<chain_atom>,
+    // user → itself (cluster): a route still waits for its predecessor.
+    caf::reacts_to<gap_atom>,
     // registry → user: no session is left and none is on its way; exit.
     caf::reacts_to<stop_atom>,
     // registry → user (shutdown): answer once everything before this was
@@ -68,8 +73,13 @@ using registry_actor = caf::typed_actor<
                     stream_options>::with<user_actor>,
     // user → registry: my last session left after `joins_seen` attaches.
     caf::reacts_to<idle_atom, user_id, std::uint64_t>,
-    // writer → registry: a message was committed; tell both users.
+    // writer → registry: a message was committed; tell both users (and, in
+    // a cluster, the nodes that hold either).
     caf::reacts_to<route_atom, chat_message, session_actor>,
+    // cluster → registry: a message committed on another node.
+    caf::reacts_to<remote_atom, chat_message>,
+    // cluster → registry: a receipt from another node.
+    caf::reacts_to<remote_atom, receipt>,
     // user → registry: a receipt for the sender's user actor, if online.
     caf::reacts_to<receipt_atom, receipt>,
     // main → registry (shutdown, after the last session ended): answer once
@@ -117,6 +127,10 @@ using reader_actor = caf::typed_actor<
     // the cursor (0 = no cursor), at most `limit`.
     caf::replies_to<history_atom, user_id, user_id, message_id,
                     std::uint32_t>::with<std::vector<chat_message>>,
+    // http api → reader: whether the database answers (GET /readyz).
+    caf::replies_to<probe_atom>::with<bool>,
+    // user → reader: the newest message id to or from a user (0: none).
+    caf::replies_to<last_atom, user_id>::with<message_id>,
     // user → reader: messages to or from a user after an id, in id order.
     caf::replies_to<replay_atom, user_id, message_id,
                     std::uint32_t>::with<std::vector<chat_message>>,

@@ -42,6 +42,18 @@ using replay_atom = caf::atom_constant<caf::atom("replay")>;
 using receipts_atom = caf::atom_constant<caf::atom("receipts")>;
 using inbox_atom = caf::atom_constant<caf::atom("inbox")>;
 
+// Cluster mode.
+using chain_atom = caf::atom_constant<caf::atom("chain")>;
+using gap_atom = caf::atom_constant<caf::atom("gap")>;
+using last_atom = caf::atom_constant<caf::atom("last")>;
+using remote_atom = caf::atom_constant<caf::atom("remote")>;
+using here_atom = caf::atom_constant<caf::atom("here")>;
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+using members_atom = caf::atom_constant<caf::atom("members")>;
+using links_atom = caf::atom_constant<caf::atom("links")>;
+using beat_atom = caf::atom_constant<caf::atom("beat")>;
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
+
 // Password hashing.
 using hash_atom = caf::atom_constant<caf::atom("hash")>;
 using verify_atom = caf::atom_constant<caf::atom("verify")>;

@@ -39,6 +39,10 @@ struct account {
   std::string status;
 };
 
+/// The position of a message in a user's stream is not known: the route
+/// comes from a single node, whose writer routes in commit order.
+constexpr std::int64_t no_chain = -1;
+
 /// A private message, either about to be stored (id == 0) or stored.
 struct chat_message {
   message_id id = 0;
@@ -48,6 +52,14 @@ struct chat_message {
   std::string content;
   std::string client_msg_id; ///< empty when the client sent none
   timestamp_ms sent_at_ms = 0;
+  /// In a cluster, the id of the message before this one in the
+  /// recipient's and in the sender's stream (0: none before it), read in
+  /// the commit's own transaction. Routes from several nodes' writers reach
+  /// a user actor in any order; these links let it restore commit order
+  /// and see a missing message (README, "How the cluster keeps order").
+  /// Not stored; no_chain outside a cluster.
+  message_id recipient_prev = no_chain;
+  message_id sender_prev = no_chain;
 };
 
 /// A "since" value meaning: no resume cursor, push undelivered messages.
@@ -149,7 +161,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
   return f(caf::meta::type_name("chat_message"), x.id, x.sender_id,
            x.sender_username, x.recipient_id, x.content, x.client_msg_id,
-           x.sent_at_ms);
+           x.sent_at_ms, x.recipient_prev, x.sender_prev);
 }
 
 template <class Inspector>

@@ -9,6 +9,7 @@
 #include <caf/type_id.hpp>
 
 #include "proto/actor_interfaces.hpp"
+#include "proto/cluster.hpp"
 #include "proto/domain.hpp"
 #include "proto/shared_frame.hpp"
 
@@ -25,6 +26,10 @@ CAF_ADD_TYPE_ID(parley, (parley::conversation_summary))
 CAF_ADD_TYPE_ID(parley, (std::vector<parley::conversation_summary>))
 CAF_ADD_TYPE_ID(parley, (std::vector<parley::chat_message>))
 CAF_ADD_TYPE_ID(parley, (std::vector<std::int64_t>))
+
+// Cluster membership (membership → peers).
+CAF_ADD_TYPE_ID(parley, (parley::cluster_member))
+CAF_ADD_TYPE_ID(parley, (std::vector<parley::cluster_member>))
 
 // Outbound frames (user → session).
 CAF_ADD_TYPE_ID(parley, (parley::shared_frame))

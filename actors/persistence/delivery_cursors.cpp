@@ -6,6 +6,7 @@
 namespace parley {
 
 void delivery_cursors::load_backlog(persistence::store& db) {
+  if (shared_) return; // every push queries: see share_database
   auto users = db.users_with_undelivered();
   if (!users) return;
   backlog_at_start_.insert(users->begin(), users->end());
@@ -33,6 +34,8 @@ caf::expected<push_page> delivery_cursors::page(persistence::store& db,
                                                 const std::string& device,
                                                 message_id after,
                                                 std::size_t rows) {
+  if (shared_ && queued_.count(device_key{user, device}) == 0)
+    cursors_.erase(device_key{user, device}); // read it afresh
   auto at = cursor(db, user, device);
   if (!at) return std::move(at.error());
   if (after == no_resume) after = *at;

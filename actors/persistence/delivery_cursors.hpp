@@ -66,6 +66,13 @@ public:
   /// devices, so that the mirror holds only users online now.
   void forget(user_id user);
 
+  /// Cluster mode: other nodes' writers move cursors and store messages
+  /// too, so every push reads the device's cursor and its messages afresh
+  /// (the mirror stays at or below the stored cursor, so its base checks
+  /// only ever refuse a mark the database would take: a message may then
+  /// be pushed once more, never skipped).
+  void share_database() { shared_ = true; }
+
   /// Whether marks are queued.
   bool has_marks() const { return !queued_.empty(); }
 
@@ -79,6 +86,7 @@ private:
   std::unordered_map<user_id, message_id> newest_to_;
   std::unordered_set<user_id> backlog_at_start_;
   bool backlog_loaded_ = false;
+  bool shared_ = false;
 };
 
 } // namespace parley

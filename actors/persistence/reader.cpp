@@ -36,6 +36,10 @@ reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
         auto rows = std::min<std::size_t>(limit, limits::max_history_limit);
         return reply(self->state.db->conversation(a, b, cursor, rows));
       },
+      [self](probe_atom) { return !self->state.db->probe(); },
+      [self](last_atom, user_id user) -> caf::result<message_id> {
+        return reply(self->state.db->last_message_of(user));
+      },
       [self](replay_atom, user_id user, message_id after,
              std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
         return reply(self->state.db->messages_after(user, after, limit));

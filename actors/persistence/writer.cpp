@@ -342,11 +342,13 @@ std::string random_key_prefix() {
 
 } // namespace
 
-writer_actor::behavior_type
-writer_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
+writer_actor::behavior_type writer_impl(self_pointer self,
+                                        std::shared_ptr<persistence::store> db,
+                                        bool shared_database) {
   auto& st = self->state;
   st.db = std::move(db);
   st.key_prefix = random_key_prefix();
+  if (shared_database) st.cursors.share_database();
   st.cursors.load_backlog(*st.db);
   return {
       [self](store_atom, chat_message& msg, session_actor& origin,

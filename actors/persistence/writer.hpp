@@ -62,8 +62,11 @@ struct writer_state {
 
 /// Serializes all writes and batches whatever queues up during a commit
 /// into the next transaction (ARCHITECTURE.md, natural batching).
+/// `shared_database`: other nodes' writers write to the same database
+/// (cluster mode; see delivery_cursors::share_database).
 writer_actor::behavior_type
 writer_impl(writer_actor::stateful_pointer<writer_state> self,
-            std::shared_ptr<persistence::store> db);
+            std::shared_ptr<persistence::store> db,
+            bool shared_database = false);
 
 } // namespace parley

@@ -35,6 +35,30 @@ ALTER TABLE messages DROP CONSTRAINT messages_sender_id_fkey;
 ALTER TABLE messages DROP CONSTRAINT messages_receiver_id_fkey;
 )sql";
 
+// Cluster mode: the nodes that share this database, and which nodes hold a
+// connection of which user. A member row is a node's registration: its
+// name, the incarnation of this start (a second start of the same name
+// gets a higher one), the cluster address it actually bound and its last
+// heartbeat; a node that stops deletes its row, and the survivors delete
+// the row of a node whose heartbeat went stale. users.status is online
+// while any node has a user_presence row for the user.
+constexpr const char* cluster_membership = R"sql(
+CREATE TABLE cluster_members (
+  name TEXT PRIMARY KEY,
+  incarnation BIGINT NOT NULL,
+  host TEXT NOT NULL,
+  port INTEGER NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE user_presence (
+  user_id BIGINT NOT NULL,
+  node TEXT NOT NULL,
+  PRIMARY KEY (user_id, node)
+);
+CREATE INDEX user_presence_by_node ON user_presence (node);
+)sql";
+
 } // namespace
 
 const migration_plan& postgresql_migrations() {
@@ -52,6 +76,7 @@ const migration_plan& postgresql_migrations() {
           {3, "no foreign key checks per message", {drop_message_foreign_keys}},
           {4, "delivery cursors per device", {device_cursors}},
           {5, "receipts per conversation", {conversation_cursors}},
+          {6, "cluster members and presence per node", {cluster_membership}},
       },
   };
   return plan;

@@ -25,7 +25,11 @@ namespace {
 // The UPDATEs skip rows they would not change, so an idle mark or presence
 // change does not write a new row version. A mark applies only where the
 // stored cursor is at least its base (store.hpp, delivery_mark).
-constexpr const char* commit_statement =
+/// The statement's parts. The UPDATEs skip rows they would not change, so an
+/// idle mark or presence change does not write a new row version. A mark
+/// applies only where the stored cursor is at least its base (store.hpp,
+/// delivery_mark).
+constexpr const char* insert_part =
     "WITH inserted AS ("
     "INSERT INTO messages "
     "(sender_id, receiver_id, content, client_msg_id, sent_at_ms) "
@@ -42,11 +46,37 @@ constexpr const char* commit_statement =
     "through) "
     "WHERE device_cursors.user_id = y.id AND device_cursors.device = y.device "
     "AND device_cursors.delivered_through >= y.base "
-    "AND device_cursors.delivered_through < y.through), "
+    "AND device_cursors.delivered_through < y.through), ";
+
+/// One node: presence is the users row.
+constexpr const char* single_node_presence_part =
     "changed AS ("
     "UPDATE users SET status = z.status "
     "FROM unnest(CAST($10 AS BIGINT[]), CAST($11 AS TEXT[])) AS z(id, status) "
-    "WHERE users.id = z.id AND z.status <> users.status), "
+    "WHERE users.id = z.id AND z.status <> users.status), ";
+
+/// A cluster: this node's ($16) row in user_presence comes and goes, and
+/// the users row says online while any node has one. Parts of one
+/// statement do not see each other's changes, hence "online, or another
+/// node has a row"; the commit lock makes the other nodes' rows current.
+constexpr const char* cluster_presence_part =
+    "present AS ("
+    "INSERT INTO user_presence (user_id, node) "
+    "SELECT z.id, $16 FROM unnest(CAST($10 AS BIGINT[]), "
+    "CAST($11 AS TEXT[])) AS z(id, status) WHERE z.status = 'online' "
+    "ON CONFLICT DO NOTHING), "
+    "absent AS ("
+    "DELETE FROM user_presence USING unnest(CAST($10 AS BIGINT[]), "
+    "CAST($11 AS TEXT[])) AS z(id, status) WHERE z.status = 'offline' "
+    "AND user_presence.user_id = z.id AND user_presence.node = $16), "
+    "changed AS ("
+    "UPDATE users SET status = CASE WHEN z.status = 'online' OR EXISTS ("
+    "SELECT 1 FROM user_presence p WHERE p.user_id = z.id AND p.node <> $16) "
+    "THEN 'online' ELSE 'offline' END "
+    "FROM unnest(CAST($10 AS BIGINT[]), CAST($11 AS TEXT[])) AS z(id, status) "
+    "WHERE users.id = z.id), ";
+
+constexpr const char* receipts_part =
     "receipts AS ("
     "INSERT INTO conversation_cursors "
     "(owner_id, peer_id, delivered_through, read_through) "
@@ -56,8 +86,32 @@ constexpr const char* commit_statement =
     "delivered_through = GREATEST(conversation_cursors.delivered_through, "
     "EXCLUDED.delivered_through), "
     "read_through = GREATEST(conversation_cursors.read_through, "
-    "EXCLUDED.read_through)) "
+    "EXCLUDED.read_through)) ";
+
+constexpr const char* single_node_result_part =
     "SELECT id, sender_id, client_msg_id FROM inserted";
+
+/// A cluster also reads the newest message id of every user the batch
+/// names, before the batch (the statement's snapshot, taken under the
+/// commit lock, does not see its own rows): the start of each user's links.
+/// Rows of kind 0 are stored messages, of kind 1 (user, newest id).
+constexpr const char* cluster_result_part =
+    ", newest AS ("
+    "SELECT u, GREATEST("
+    "COALESCE((SELECT max(id) FROM messages WHERE sender_id = u), 0), "
+    "COALESCE((SELECT max(id) FROM messages WHERE receiver_id = u), 0)) AS m "
+    "FROM (SELECT unnest(CAST($1 AS BIGINT[])) UNION "
+    "SELECT unnest(CAST($2 AS BIGINT[]))) AS b(u)) "
+    "SELECT 0, id, sender_id, client_msg_id FROM inserted "
+    "UNION ALL SELECT 1, u, m, NULL FROM newest";
+
+std::string statement_text(bool cluster) {
+  std::string text = insert_part;
+  text += cluster ? cluster_presence_part : single_node_presence_part;
+  text += receipts_part;
+  text += cluster ? cluster_result_part : single_node_result_part;
+  return text;
+}
 
 /// Appends a text element of a PostgreSQL array literal: quoted, with
 /// backslash and quote escaped. NUL never gets here (refused earlier).
@@ -177,20 +231,24 @@ std::int64_t integer_at(const PGresult* result, int row, int column) {
 }
 
 /// Gives each row its id: rows with a client_msg_id by key, the others in
-/// order, since their ids were drawn in row order.
+/// order, since their ids were drawn in row order. `first` is the column
+/// of the id: a cluster's result has a kind in front and rows of kind 1
+/// that are not messages.
 void match_ids(const PGresult* result, const write_batch& batch,
                const std::vector<std::size_t>& rows,
-               std::vector<insert_outcome>& outcomes) {
+               std::vector<insert_outcome>& outcomes, int first) {
   std::map<std::pair<user_id, std::string>, message_id> keyed;
   std::vector<message_id> unkeyed;
   for (int i = 0; i < PQntuples(result); ++i) {
-    auto id = integer_at(result, i, 0);
-    if (PQgetisnull(result, i, 2))
+    if (first > 0 && integer_at(result, i, 0) != 0) continue;
+    auto id = integer_at(result, i, first);
+    if (PQgetisnull(result, i, first + 2))
       unkeyed.push_back(id);
     else
-      keyed.emplace(std::make_pair(integer_at(result, i, 1),
-                                   std::string{PQgetvalue(result, i, 2)}),
-                    id);
+      keyed.emplace(
+          std::make_pair(integer_at(result, i, first + 1),
+                         std::string{PQgetvalue(result, i, first + 2)}),
+          id);
   }
   std::sort(unkeyed.begin(), unkeyed.end());
   std::size_t next_unkeyed = 0;
@@ -218,14 +276,53 @@ void match_ids(const PGresult* result, const write_batch& batch,
   }
 }
 
-/// The name the statement is prepared under, once per connection.
+/// Links every new row to the message before it in its recipient's and its
+/// sender's stream: the newest id before the batch, then the batch's own
+/// rows in id order.
+void link_streams(const PGresult* result, const std::vector<std::size_t>& rows,
+                  std::vector<insert_outcome>& outcomes) {
+  std::map<user_id, message_id> newest;
+  for (int i = 0; i < PQntuples(result); ++i)
+    if (integer_at(result, i, 0) == 1)
+      newest[integer_at(result, i, 1)] = integer_at(result, i, 2);
+  std::vector<chat_message*> stored;
+  for (auto row : rows)
+    if (outcomes[row].message.id != 0 && !outcomes[row].error)
+      stored.push_back(&outcomes[row].message);
+  std::sort(stored.begin(), stored.end(),
+            [](const chat_message* x, const chat_message* y) {
+              return x->id < y->id;
+            });
+  for (auto* msg : stored) {
+    auto& to = newest[msg->recipient_id];
+    msg->recipient_prev = to;
+    msg->sender_prev = msg->sender_id == msg->recipient_id
+                           ? to
+                           : std::exchange(newest[msg->sender_id], msg->id);
+    to = msg->id;
+  }
+}
+
+/// The names the statements are prepared under, once per connection.
 constexpr const char* statement_name = "parley_commit_batch";
+constexpr const char* cluster_statement_name = "parley_commit_cluster";
+
+/// Runs a statement without results (transaction control); throws like
+/// commit_in_one_statement.
+void run_plain(PGconn* connection, const char* sql) {
+  result_pointer result{PQexec(connection, sql), &PQclear};
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK &&
+      PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+    throw_failure(connection, result.get());
+}
 
 } // namespace
 
-void prepare_batch_commit(PGconn* connection) {
+void prepare_batch_commit(PGconn* connection, bool cluster) {
+  auto text = statement_text(cluster);
   result_pointer result{
-      PQprepare(connection, statement_name, commit_statement, 0, nullptr),
+      PQprepare(connection, cluster ? cluster_statement_name : statement_name,
+                text.c_str(), 0, nullptr),
       &PQclear};
   if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
     throw_failure(connection, result.get());
@@ -233,7 +330,8 @@ void prepare_batch_commit(PGconn* connection) {
 
 void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                              const std::vector<std::size_t>& rows,
-                             std::vector<insert_outcome>& outcomes) {
+                             std::vector<insert_outcome>& outcomes,
+                             const std::string* cluster_node) {
   message_arrays messages;
   for (auto row : rows)
     messages.add(batch.messages[row]);
@@ -248,15 +346,38 @@ void commit_in_one_statement(PGconn* connection, const write_batch& batch,
       marks.throughs.close(),    presence.ids.close(),
       presence.statuses.close(), receipts.owners.close(),
       receipts.peers.close(),    receipts.delivered.close(),
-      receipts.read.close(),
+      receipts.read.close(),     cluster_node ? cluster_node->c_str() : nullptr,
   };
-  constexpr int count = sizeof(values) / sizeof(values[0]);
-  result_pointer result{PQexecPrepared(connection, statement_name, count,
-                                       values, nullptr, nullptr, 0),
-                        &PQclear};
+  constexpr int all = sizeof(values) / sizeof(values[0]);
+  result_pointer result{
+      PQexecPrepared(connection,
+                     cluster_node ? cluster_statement_name : statement_name,
+                     cluster_node ? all : all - 1, values, nullptr, nullptr, 0),
+      &PQclear};
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
     throw_failure(connection, result.get());
-  match_ids(result.get(), batch, rows, outcomes);
+  match_ids(result.get(), batch, rows, outcomes, cluster_node ? 1 : 0);
+  if (cluster_node) link_streams(result.get(), rows, outcomes);
+}
+
+void begin_cluster_commit(PGconn* connection) {
+  // A node frozen inside a commit holds the lock: the server ends such a
+  // transaction after a while, and a writer waiting for the lock longer
+  // than that gives up (unavailable: the batch is written again by key).
+  // SET LOCAL, so that a reconnected session needs no set-up.
+  run_plain(connection,
+            "BEGIN; SET LOCAL idle_in_transaction_session_timeout = '5s'; "
+            "SET LOCAL lock_timeout = '8s'; "
+            "SELECT pg_advisory_xact_lock(7031947219)");
+}
+
+void end_cluster_commit(PGconn* connection, bool commit) {
+  if (commit) {
+    run_plain(connection, "COMMIT");
+    return;
+  }
+  // The transaction failed or the connection is gone: nothing to keep.
+  result_pointer result{PQexec(connection, "ROLLBACK"), &PQclear};
 }
 
 } // namespace parley::persistence

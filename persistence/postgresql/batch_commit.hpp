@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <libpq-fe.h>
+#include <string>
 #include <vector>
 
 #include "persistence/store.hpp"
@@ -13,7 +14,7 @@ namespace parley::persistence {
 /// connection: parsing and planning the statement for every batch cost
 /// more than a small batch itself (database CPU per message at 5,000
 /// msgs/s). Throws soci::soci_error like commit_in_one_statement.
-void prepare_batch_commit(PGconn* connection);
+void prepare_batch_commit(PGconn* connection, bool cluster = false);
 
 /// Commits a write batch with one statement in autocommit, so the batch
 /// costs one round trip: the INSERT of `rows` (indexes into
@@ -22,8 +23,24 @@ void prepare_batch_commit(PGconn* connection);
 /// rows whose (sender, client_msg_id) already existed are left with id 0
 /// for the caller to resolve as duplicates. Throws soci::soci_error (with
 /// the SQLSTATE) on database errors; then nothing of the batch is stored.
+///
+/// With `cluster_node`, the cluster's statement: presence rows of that node
+/// and the stream links of every new row (chat_message::recipient_prev,
+/// sender_prev); it must run between begin_cluster_commit and
+/// end_cluster_commit.
 void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                              const std::vector<std::size_t>& rows,
-                             std::vector<insert_outcome>& outcomes);
+                             std::vector<insert_outcome>& outcomes,
+                             const std::string* cluster_node = nullptr);
+
+/// Opens a cluster commit: a transaction holding the cluster-wide commit
+/// lock, so that the nodes' writers commit one at a time and message ids
+/// ascend in commit order across the cluster (README, "How the cluster
+/// keeps order"). The statement after it takes its snapshot under the lock.
+void begin_cluster_commit(PGconn* connection);
+
+/// Commits (or rolls back) what begin_cluster_commit opened, releasing the
+/// lock; throws when the commit fails.
+void end_cluster_commit(PGconn* connection, bool commit);
 
 } // namespace parley::persistence

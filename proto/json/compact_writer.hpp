@@ -72,6 +72,11 @@ public:
     writer_.Int64(value);
   }
 
+  /// Writes a string element of the innermost array.
+  void element(std::string_view value) {
+    writer_.String(value.data(), size_of(value));
+  }
+
   /// The complete text, moved out: call once, when done writing.
   std::string text() { return std::move(text_); }
 

@@ -174,6 +174,20 @@ std::string encode_error_body(error_code code, std::string_view message) {
   return out.text();
 }
 
+std::string encode_readiness(bool ready, std::string_view node,
+                             const std::vector<std::string>& members) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("status", ready ? "ready" : "not_ready");
+  out.member("node", node);
+  out.open_array("members");
+  for (const auto& member : members)
+    out.element(member);
+  out.close_array();
+  out.close_object();
+  return out.text();
+}
+
 std::string encode_health() {
   detail::compact_writer out;
   out.open_object();

@@ -50,4 +50,8 @@ std::string encode_error_body(error_code code, std::string_view message);
 /// {"status":"ok"}
 std::string encode_health();
 
+/// GET /readyz: {"status":"ready"|"not_ready","node":NAME,"members":[...]}.
+std::string encode_readiness(bool ready, std::string_view node,
+                             const std::vector<std::string>& members);
+
 } // namespace parley::json

@@ -91,6 +91,9 @@ public:
   messages_after(user_id user, message_id after, std::size_t limit) override {
     return real_->messages_after(user, after, limit);
   }
+  caf::expected<message_id> last_message_of(user_id user) override {
+    return real_->last_message_of(user);
+  }
   caf::expected<std::vector<chat_message>>
   conversation(user_id a, user_id b, std::optional<message_id> before,
                std::size_t limit) override {

@@ -227,6 +227,12 @@ registry_actor::behavior_type late_registry(registry_actor::pointer self,
       [=](receipt_atom, const receipt& x) {
         self->send(real, receipt_atom::value, x);
       },
+      [=](remote_atom, const chat_message& msg) {
+        self->send(real, remote_atom::value, msg);
+      },
+      [=](remote_atom, const receipt& x) {
+        self->send(real, remote_atom::value, x);
+      },
       [=](drain_atom) { return self->delegate(real, drain_atom::value); },
   };
 }

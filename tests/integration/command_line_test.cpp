@@ -136,3 +136,39 @@ TEST_CASE("a node with valid flags starts and answers") {
   CHECK(node.port() != 0);
   CHECK(node.get("/healthz").status == 200);
 }
+
+TEST_CASE("cluster mode refuses SQLite, a missing token key, and a public "
+          "address without TLS, each in one line") {
+  token_key_file key;
+  auto pg = "postgresql://parley@127.0.0.1:1/parley";
+  check_refused(run_to_exit({"--db", "sqlite:/tmp/x.db", "--token-key-file",
+                             key.path(), "--cluster-listen", "127.0.0.1:0"},
+                            exit_timeout),
+                "postgresql");
+  check_refused(run_to_exit({"--db", pg, "--cluster-listen", "127.0.0.1:0"},
+                            exit_timeout),
+                "--token-key-file");
+  check_refused(run_to_exit({"--db", pg, "--token-key-file", key.path(),
+                             "--cluster-listen", "0.0.0.0:7000"},
+                            exit_timeout),
+                "--cluster-insecure");
+  check_refused(run_to_exit({"--db", pg, "--token-key-file", key.path(),
+                             "--cluster-listen", "127.0.0.1:0",
+                             "--cluster-ca-file", "/tmp/ca.pem"},
+                            exit_timeout),
+                "--cluster-cert-file");
+  check_refused(run_to_exit({"--db", pg, "--token-key-file", key.path(),
+                             "--node-name", "a b"},
+                            exit_timeout),
+                "--node-name");
+  check_refused(run_to_exit({"--db", pg, "--node-name", "solo"}, exit_timeout),
+                "--cluster-listen");
+}
+
+TEST_CASE("a single node answers /readyz when its database answers") {
+  running_node node;
+  auto response = node.get("/readyz");
+  CHECK(response.status == 200);
+  CHECK(response.body ==
+        R"({"status":"ready","node":"standalone","members":["standalone"]})");
+}

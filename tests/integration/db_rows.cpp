@@ -105,6 +105,15 @@ std::string db_rows::user_status(std::int64_t user) {
   return status;
 }
 
+std::vector<std::string> db_rows::presence_nodes(std::int64_t user) {
+  std::vector<std::string> nodes(64);
+  long long id = user;
+  *self_->sql << "SELECT node FROM user_presence WHERE user_id = :id "
+                 "ORDER BY node",
+      soci::into(nodes), soci::use(id);
+  return nodes;
+}
+
 std::optional<std::int64_t>
 db_rows::delivered_through(std::int64_t user, const std::string& device) {
   long long through = 0;

@@ -42,6 +42,10 @@ public:
   /// std::runtime_error when the user does not exist.
   std::string user_status(std::int64_t user);
 
+  /// Cluster mode: the nodes holding a connection of `user`, by name
+  /// (table user_presence, PostgreSQL only).
+  std::vector<std::string> presence_nodes(std::int64_t user);
+
   /// The delivery cursor of a user's device, nullopt when the device was
   /// never seen ("" is the default device).
   std::optional<std::int64_t> delivered_through(std::int64_t user,

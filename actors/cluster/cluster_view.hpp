@@ -1,0 +1,48 @@
+// What the HTTP side may read about the cluster (GET /readyz): written by
+// the cluster actors, read by network threads, under a mutex since it
+// changes only when members come and go.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace parley {
+
+class cluster_view {
+public:
+  struct snapshot {
+    bool enabled = false; ///< cluster mode
+    bool joined = false;  ///< registered, heartbeat current
+    std::string node;     ///< this node's name
+    std::vector<std::string> members; ///< this node and the linked peers
+  };
+
+  snapshot read() const {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return current_;
+  }
+
+  void set_joined(bool joined) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    current_.joined = joined;
+  }
+
+  void set_members(std::vector<std::string> members) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    current_.members = std::move(members);
+  }
+
+  void enable(std::string node) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    current_.enabled = true;
+    current_.node = std::move(node);
+    current_.members = {current_.node};
+  }
+
+private:
+  mutable std::mutex mutex_;
+  snapshot current_;
+};
+
+} // namespace parley

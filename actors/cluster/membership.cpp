@@ -1,0 +1,111 @@
+// The membership actor (see membership.hpp).
+#include "actors/cluster/membership.hpp"
+
+#include <set>
+
+#include <caf/all.hpp>
+
+#include "proto/error_code.hpp"
+#include "proto/type_ids.hpp"
+
+namespace parley {
+
+namespace {
+
+using self_pointer = caf::stateful_actor<membership_state>*;
+
+/// Removes the members that are gone: no heartbeat for a while and no link
+/// (or no heartbeat for a long while). Only while this node's own
+/// heartbeats work: a node that cannot reach the database judges nobody.
+void remove_gone(self_pointer self, const std::vector<cluster_member>& members,
+                 const std::set<std::string>& linked) {
+  auto& st = self->state;
+  if (!st.heartbeat_ok) return;
+  for (const auto& member : members) {
+    if (member.name == st.me.name) continue;
+    auto age = std::chrono::milliseconds{member.heartbeat_age_ms};
+    auto gone = age > st.timing.dead_after ||
+                (age > st.timing.stale_after && linked.count(member.name) == 0);
+    if (!gone) continue;
+    if (auto err = st.table->remove(member.name, member.incarnation)) {
+      caf::aout(self) << "parley: cluster: cannot remove node " << member.name
+                      << ": " << message_of(err) << std::endl;
+      continue;
+    }
+    caf::aout(self) << "parley: cluster: removed node " << member.name
+                    << " from the members (last heartbeat " << age.count()
+                    << " ms ago" << (linked.count(member.name) ? ")" : ", no link)")
+                    << std::endl;
+  }
+}
+
+/// This node's row was removed by the others (its heartbeats stopped for
+/// too long, e.g. the process was frozen): register again.
+void rejoin(self_pointer self) {
+  auto& st = self->state;
+  auto joined = st.table->join(st.me.name, st.host, st.port,
+                               st.timing.stale_after.count());
+  if (!joined) {
+    caf::aout(self) << "parley: cluster: cannot register again: "
+                    << message_of(joined.error()) << std::endl;
+    return;
+  }
+  caf::aout(self) << "parley: cluster: this node had been removed from the "
+                     "members (heartbeats late); registered again as "
+                     "incarnation "
+                  << *joined << std::endl;
+  st.me.incarnation = *joined;
+  self->send(st.peers, cluster_atom::value, st.me.name, st.me.incarnation);
+}
+
+void beat(self_pointer self) {
+  auto& st = self->state;
+  auto alive = st.table->heartbeat(st.me.name, st.me.incarnation);
+  if (!alive) {
+    if (st.heartbeat_ok)
+      caf::aout(self) << "parley: cluster: heartbeat failed: "
+                      << message_of(alive.error()) << std::endl;
+    st.heartbeat_ok = false;
+  } else {
+    if (!*alive) rejoin(self);
+    st.heartbeat_ok = true;
+  }
+  st.view->set_joined(st.heartbeat_ok);
+  auto members = st.table->members();
+  if (members) {
+    self->send(st.peers, members_atom::value, *members);
+    self->request(st.peers, st.timing.beat, links_atom::value)
+        .then(
+            [self, members = *members](const std::set<std::string>& linked) {
+              remove_gone(self, members, linked);
+            },
+            [](caf::error&) {}); // the peers actor is busy: next beat
+
+  }
+  self->delayed_send(self, st.timing.beat, beat_atom::value);
+}
+
+} // namespace
+
+caf::behavior membership_impl(self_pointer self,
+                              std::shared_ptr<persistence::member_table> table,
+                              node_identity me, std::string host,
+                              std::uint16_t port, caf::actor peers,
+                              std::shared_ptr<cluster_view> view,
+                              membership_timing timing) {
+  auto& st = self->state;
+  st.table = std::move(table);
+  st.me = std::move(me);
+  st.host = std::move(host);
+  st.port = port;
+  st.peers = std::move(peers);
+  st.view = std::move(view);
+  st.timing = timing;
+  st.view->set_joined(true);
+  self->send(self, beat_atom::value);
+  return {
+      [self](beat_atom) { beat(self); },
+  };
+}
+
+} // namespace parley

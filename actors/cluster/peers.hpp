@@ -1,0 +1,86 @@
+// The peers actor: this node's link to the other nodes of a cluster.
+//
+// Every node publishes its peers actor on the cluster port. The node whose
+// name sorts first of a pair connects (through CAF's middleman, never with a
+// blocking remote_actor), so each pair has one link; both sides then
+// exchange a hello with the users they hold and keep a directory: user →
+// the peers that hold a connection of the user. A committed message goes
+// only to the peers that hold its recipient or its sender, once per peer;
+// each peer encodes it for its own connections.
+//
+// Messages (dynamically typed: the peers of other processes send them):
+//   local:
+//     (cluster_atom, name, incarnation)      who this node is (after it
+//                                            registered; again after it
+//                                            registered anew)
+//     (registry_actor)                       the node's registry
+//     (members_atom, vector<cluster_member>) the members table, each beat
+//     (here_atom, user_id, bool online) -> bool
+//                                            a user actor started here
+//                                            (answered once every linked
+//                                            peer knows) or stopped
+//     (route_atom, chat_message)             committed here: to the peers
+//     (receipt_atom, receipt)                to the peers of its sender
+//     (links_atom) -> std::set<string>       names of the linked peers
+//   from peers:
+//     (hello_atom, name, incarnation, vector<user_id> users, bool answer)
+//     (here_atom, name, user_id, bool online) -> bool
+//     (remote_atom, chat_message), (remote_atom, receipt)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/io/middleman_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/cluster/cluster_view.hpp"
+#include "proto/actor_interfaces.hpp"
+#include "proto/cluster.hpp"
+
+namespace parley {
+
+/// Who this node is in the cluster.
+struct node_identity {
+  std::string name;
+  std::int64_t incarnation = 0;
+};
+
+/// A linked peer.
+struct peer_link {
+  std::string name;
+  std::int64_t incarnation = 0;
+  caf::actor handle;
+};
+
+/// A directory entry: one bit per peer slot.
+using peer_mask = std::uint64_t;
+
+/// At most this many peers (the bits of a peer_mask).
+constexpr std::size_t max_peers = 64;
+
+struct peers_state {
+  node_identity me;
+  caf::io::middleman_actor connector;
+  std::shared_ptr<cluster_view> view;
+  registry_actor registry;
+  std::vector<std::optional<peer_link>> slots;
+  std::unordered_map<user_id, peer_mask> directory;
+  std::unordered_set<user_id> here;  ///< users with a user actor here
+  std::set<std::string> connecting;  ///< connects in flight, by peer name
+  static inline const char* name = "peers";
+};
+
+/// `connector` is the middleman's actor (or the TLS one of caf::openssl).
+caf::behavior peers_impl(caf::stateful_actor<peers_state>* self,
+                         caf::io::middleman_actor connector,
+                         std::shared_ptr<cluster_view> view);
+
+} // namespace parley
