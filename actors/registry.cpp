@@ -11,6 +11,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/unexpected_messages.hpp"
 #include "actors/user.hpp"
 #include "proto/type_ids.hpp"
 
@@ -144,6 +145,9 @@ registry_actor::behavior_type registry_impl(self_pointer self,
   self->state.writer = std::move(writer);
   self->state.reader = std::move(reader);
   self->state.cluster = std::move(cluster);
+  // Answers of requests that timed out (an announcement a frozen node
+  // confirms late) arrive as plain messages: drop them.
+  self->set_default_handler(drop_unexpected);
   // Exits of linked user actors are news, not a reason to die; any other
   // exit message (shutdown) ends the registry and, through links, them.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -176,6 +180,10 @@ registry_actor::behavior_type registry_impl(self_pointer self,
           caf::anon_send(self->state.cluster, receipt_atom::value, x);
       },
       [self](remote_atom, const receipt& x) { receipt_here(self, x); },
+      [self](resync_atom) {
+        for (auto& [id, entry] : self->state.users)
+          self->send(entry.handle, resync_atom::value);
+      },
       [self](drain_atom) { return drain_users(self); },
   };
 }

@@ -22,6 +22,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/unexpected_messages.hpp"
 #include "actors/user_catch_up.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
@@ -179,19 +180,24 @@ void schedule_gap_read(self_pointer self, std::chrono::milliseconds delay) {
 }
 
 /// The predecessor of a waiting route did not come (its node died after
-/// the commit, or a link dropped it): it is committed, so read it.
-void read_gap(self_pointer self) {
+/// the commit, or a link dropped it): it is committed, so read it. With
+/// `always`, read even if nothing waits (a link came back: its node's
+/// routes of the meantime are lost, and nothing may follow them).
+void read_gap(self_pointer self, bool always = false) {
   auto& st = self->state;
   st.gap_read_scheduled = false;
-  if (!st.order.waiting()) return;
+  if (!st.order.started() || (!always && !st.order.waiting())) return;
   self->request(st.reader, std::chrono::seconds(30), replay_atom::value, st.id,
                 st.order.head(), gap_rows)
       .then(
-          [self](std::vector<chat_message>& rows) {
+          [self, always](std::vector<chat_message>& rows) {
             auto full = rows.size() == gap_rows;
             apply(self, self->state.order.fill(std::move(rows)));
-            schedule_gap_read(self,
-                              full ? std::chrono::milliseconds{0} : gap_wait);
+            if (full && always)
+              self->send(self, resync_atom::value); // read on
+            else
+              schedule_gap_read(self,
+                                full ? std::chrono::milliseconds{0} : gap_wait);
           },
           [self](caf::error&) { schedule_gap_read(self, gap_wait * 4); });
 }
@@ -261,6 +267,8 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
   auto& st = self->state;
   st.id = id;
   st.chained = chained;
+  self->set_default_handler(
+      drop_unexpected); // a stray message is no reason to quit
   st.registry = std::move(registry);
   st.writer = std::move(writer);
   st.reader = std::move(reader);
@@ -275,6 +283,7 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
       },
       [self](chain_atom) { start_stream(self); },
       [self](gap_atom) { read_gap(self); },
+      [self](resync_atom) { read_gap(self, true); },
       [self](sync_atom, const session_actor& session, message_id after) {
         auto* entry = find_session(self, session.address());
         if (entry == nullptr) return;

@@ -38,6 +38,10 @@ constexpr auto session_drain_timeout = std::chrono::seconds(5);
 
 constexpr std::uint16_t close_going_away = 1001;
 
+/// The others removed this node from the cluster (e.g. it was frozen): its
+/// clients reconnect and resume.
+constexpr std::uint16_t close_service_restart = 1012;
+
 int fail(const std::string& message) {
   std::cerr << "parley: " << message << std::endl;
   return 1;
@@ -85,6 +89,7 @@ cluster_settings cluster_settings_of(const options& opts) {
   settings.ca_file = c.ca_file;
   settings.cert_file = c.cert_file;
   settings.key_file = c.key_file;
+  settings.max_in_flight = c.max_in_flight;
   return settings;
 }
 
@@ -134,8 +139,12 @@ int run_node(const options& opts) {
                     {},
                     pending_frames{opts.max_pending_frames},
                     view};
-  if (member) run_membership(sys, *member, view);
   connection_set connections;
+  if (member)
+    run_membership(sys, *member, view, [&connections] {
+      connections.close_all(close_service_restart,
+                            "node rejoining the cluster; reconnect");
+    });
   auto server = std::make_shared<listener>(ioc, node, connections);
   auto& at = std::get<net::ip::tcp::endpoint>(endpoint);
   if (auto ec = server->open(at)) {

@@ -45,8 +45,8 @@ bool is_loopback(std::string_view host) {
 bool valid_node_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-          c == '_' || c == '.'))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+          c == '.'))
       return false;
   return true;
 }
@@ -54,8 +54,8 @@ bool valid_node_name(std::string_view name) {
 /// Rules that tie flags together, checked after all were read.
 std::optional<std::string> check_cluster(const options& opts) {
   const auto& c = opts.cluster;
-  bool any_tls = !c.ca_file.empty() || !c.cert_file.empty() ||
-                 !c.key_file.empty();
+  bool any_tls =
+      !c.ca_file.empty() || !c.cert_file.empty() || !c.key_file.empty();
   if (!c.enabled) {
     if (any_tls || c.insecure || !c.node_name.empty() ||
         !c.advertise_host.empty())
@@ -68,8 +68,8 @@ std::optional<std::string> check_cluster(const options& opts) {
   if (opts.token_key_file.empty())
     return "cluster mode needs --token-key-file, shared by every node, so "
            "that tokens from one node are accepted by all";
-  if (any_tls && (c.ca_file.empty() || c.cert_file.empty() ||
-                  c.key_file.empty()))
+  if (any_tls &&
+      (c.ca_file.empty() || c.cert_file.empty() || c.key_file.empty()))
     return "cluster TLS needs all of --cluster-ca-file, --cluster-cert-file "
            "and --cluster-key-file";
   if (!any_tls && !c.insecure && !is_loopback(c.listen_host))
@@ -128,6 +128,9 @@ Cluster (all nodes share one PostgreSQL and one token key):
   --cluster-key-file PATH    its key: mutual TLS between nodes
   --cluster-insecure         allow plain links on a non-loopback address
                              (anyone who reaches the port can join)
+  --cluster-max-in-flight N  messages sent to another node and not yet
+                             confirmed before routes to it stop and it
+                             catches up from the database (default 10000)
   --help                     show this text
 )";
 }
@@ -211,6 +214,10 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
                     : flag == "--cluster-cert-file" ? result.cluster.cert_file
                                                     : result.cluster.key_file;
       field = std::string{value};
+    } else if (flag == "--cluster-max-in-flight") {
+      auto n = count(16, 10000000);
+      if (!n) return bad("expected a count, 16 to 10000000");
+      result.cluster.max_in_flight = static_cast<std::uint64_t>(*n);
     } else if (flag == "--cluster-insecure") {
       if (!value.empty()) return "--cluster-insecure takes no value";
       result.cluster.insecure = true;

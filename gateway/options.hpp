@@ -23,6 +23,7 @@ struct cluster_options {
   std::string cert_file;
   std::string key_file;
   bool insecure = false; ///< plain links on a non-loopback address
+  std::uint64_t max_in_flight = 10000; ///< unconfirmed routes per peer
   bool tls() const { return !ca_file.empty(); }
 };
 

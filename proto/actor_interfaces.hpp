@@ -60,6 +60,9 @@ using user_actor = caf::typed_actor<
     caf::reacts_to<chain_atom>,
     // user → itself (cluster): a route still waits for its predecessor.
     caf::reacts_to<gap_atom>,
+    // registry → user (cluster): a link to a node came back; read what its
+    // routes may have missed meanwhile.
+    caf::reacts_to<resync_atom>,
     // registry → user: no session is left and none is on its way; exit.
     caf::reacts_to<stop_atom>,
     // registry → user (shutdown): answer once everything before this was
@@ -80,6 +83,9 @@ using registry_actor = caf::typed_actor<
     caf::reacts_to<remote_atom, chat_message>,
     // cluster → registry: a receipt from another node.
     caf::reacts_to<remote_atom, receipt>,
+    // cluster → registry: a link to a node came back after it was lost:
+    // every user actor reads what it may have missed.
+    caf::reacts_to<resync_atom>,
     // user → registry: a receipt for the sender's user actor, if online.
     caf::reacts_to<receipt_atom, receipt>,
     // main → registry (shutdown, after the last session ended): answer once

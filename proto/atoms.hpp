@@ -53,6 +53,7 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using links_atom = caf::atom_constant<caf::atom("links")>;
 using beat_atom = caf::atom_constant<caf::atom("beat")>;
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
+using resync_atom = caf::atom_constant<caf::atom("resync")>;
 
 // Password hashing.
 using hash_atom = caf::atom_constant<caf::atom("hash")>;

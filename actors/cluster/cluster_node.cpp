@@ -50,7 +50,7 @@ start_cluster(caf::actor_system& sys, const cluster_settings& settings,
   auto tls = uses_tls(settings);
   auto connector = tls ? sys.openssl_manager().actor_handle()
                        : sys.middleman().actor_handle();
-  node.peers = sys.spawn(peers_impl, connector, view);
+  node.peers = sys.spawn(peers_impl, connector, view, settings.max_in_flight);
   auto bound =
       tls ? caf::openssl::publish(node.peers, settings.listen_port,
                                   settings.listen_host.c_str(), true)
@@ -91,11 +91,11 @@ start_cluster(caf::actor_system& sys, const cluster_settings& settings,
 }
 
 void run_membership(caf::actor_system& sys, cluster_node& node,
-                    std::shared_ptr<cluster_view> view) {
-  node.membership =
-      sys.spawn<caf::detached>(membership_impl, node.table, node.me, node.host,
-                               node.port, node.peers, std::move(view),
-                               membership_timing{});
+                    std::shared_ptr<cluster_view> view,
+                    std::function<void()> on_removed) {
+  node.membership = sys.spawn<caf::detached>(
+      membership_impl, node.table, node.me, node.host, node.port, node.peers,
+      std::move(view), membership_timing{}, std::move(on_removed));
 }
 
 void stop_cluster(caf::actor_system& sys, cluster_node& node) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -21,11 +22,12 @@ namespace parley {
 struct cluster_settings {
   std::string listen_host;
   std::uint16_t listen_port = 0;
-  std::string advertise_host; ///< empty: the listen host
+  std::string advertise_host;       ///< empty: the listen host
   std::uint16_t advertise_port = 0; ///< 0: the bound port
   std::string node_name;            ///< empty: host-port of the advertised
   std::string db_url;
   std::string ca_file, cert_file, key_file; ///< all set: mutual TLS
+  std::uint64_t max_in_flight = 10000;      ///< unconfirmed routes per peer
 };
 
 /// The cluster version in CAF's handshake: nodes of builds that speak
@@ -54,9 +56,11 @@ std::variant<cluster_node, std::string>
 start_cluster(caf::actor_system& sys, const cluster_settings& settings,
               std::shared_ptr<cluster_view> view);
 
-/// Starts the membership actor's beats (after the node's actors exist).
+/// Starts the membership actor's beats (after the node's actors exist);
+/// `on_removed` closes the node's connections when the others removed it.
 void run_membership(caf::actor_system& sys, cluster_node& node,
-                    std::shared_ptr<cluster_view> view);
+                    std::shared_ptr<cluster_view> view,
+                    std::function<void()> on_removed);
 
 /// Stops the cluster actors and removes the node from the members table,
 /// so that the others stop counting on it at once.

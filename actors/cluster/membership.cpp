@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/unexpected_messages.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -34,15 +35,22 @@ void remove_gone(self_pointer self, const std::vector<cluster_member>& members,
     }
     caf::aout(self) << "parley: cluster: removed node " << member.name
                     << " from the members (last heartbeat " << age.count()
-                    << " ms ago" << (linked.count(member.name) ? ")" : ", no link)")
+                    << " ms ago"
+                    << (linked.count(member.name) ? ")" : ", no link)")
                     << std::endl;
   }
 }
 
 /// This node's row was removed by the others (its heartbeats stopped for
-/// too long, e.g. the process was frozen): register again.
+/// too long, e.g. the process was frozen): they forgot its users and sent
+/// it nothing since. Its connections close (1012), and it registers again.
 void rejoin(self_pointer self) {
   auto& st = self->state;
+  caf::aout(self) << "parley: cluster: the other nodes removed this node "
+                     "(heartbeats late); closing its connections and "
+                     "registering again"
+                  << std::endl;
+  if (st.on_removed) st.on_removed();
   auto joined = st.table->join(st.me.name, st.host, st.port,
                                st.timing.stale_after.count());
   if (!joined) {
@@ -50,9 +58,7 @@ void rejoin(self_pointer self) {
                     << message_of(joined.error()) << std::endl;
     return;
   }
-  caf::aout(self) << "parley: cluster: this node had been removed from the "
-                     "members (heartbeats late); registered again as "
-                     "incarnation "
+  caf::aout(self) << "parley: cluster: registered again as incarnation "
                   << *joined << std::endl;
   st.me.incarnation = *joined;
   self->send(st.peers, cluster_atom::value, st.me.name, st.me.incarnation);
@@ -80,7 +86,6 @@ void beat(self_pointer self) {
               remove_gone(self, members, linked);
             },
             [](caf::error&) {}); // the peers actor is busy: next beat
-
   }
   self->delayed_send(self, st.timing.beat, beat_atom::value);
 }
@@ -92,7 +97,8 @@ caf::behavior membership_impl(self_pointer self,
                               node_identity me, std::string host,
                               std::uint16_t port, caf::actor peers,
                               std::shared_ptr<cluster_view> view,
-                              membership_timing timing) {
+                              membership_timing timing,
+                              std::function<void()> on_removed) {
   auto& st = self->state;
   st.table = std::move(table);
   st.me = std::move(me);
@@ -101,6 +107,9 @@ caf::behavior membership_impl(self_pointer self,
   st.peers = std::move(peers);
   st.view = std::move(view);
   st.timing = timing;
+  st.on_removed = std::move(on_removed);
+  self->set_default_handler(
+      drop_unexpected); // a stray message is no reason to quit
   st.view->set_joined(true);
   self->send(self, beat_atom::value);
   return {

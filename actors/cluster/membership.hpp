@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,10 @@ struct membership_state {
   std::shared_ptr<cluster_view> view;
   membership_timing timing;
   bool heartbeat_ok = true;
+  /// Called when the others removed this node: its connections close, so
+  /// that their clients resume elsewhere or here, on a node the others
+  /// route to again.
+  std::function<void()> on_removed;
   static inline const char* name = "membership";
 };
 
@@ -49,6 +54,7 @@ caf::behavior membership_impl(caf::stateful_actor<membership_state>* self,
                               node_identity me, std::string host,
                               std::uint16_t port, caf::actor peers,
                               std::shared_ptr<cluster_view> view,
-                              membership_timing timing);
+                              membership_timing timing,
+                              std::function<void()> on_removed);
 
 } // namespace parley

@@ -1,11 +1,13 @@
 // The peers actor (see peers.hpp).
 #include "actors/cluster/peers.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include "actors/unexpected_messages.hpp"
 #include "proto/type_ids.hpp"
 
 namespace parley {
@@ -45,8 +47,8 @@ void drop(self_pointer self, std::size_t index, const std::string& why) {
   auto& st = self->state;
   auto& slot = st.slots[index];
   if (!slot) return;
-  caf::aout(self) << "parley: cluster: lost node " << slot->name << " ("
-                  << why << ")" << std::endl;
+  caf::aout(self) << "parley: cluster: lost node " << slot->name << " (" << why
+                  << ")" << std::endl;
   self->demonitor(slot->handle);
   slot.reset();
   auto bit = peer_mask{1} << index;
@@ -77,6 +79,10 @@ std::optional<std::size_t> link(self_pointer self, const std::string& name,
   if (index == st.slots.size()) st.slots.emplace_back();
   st.slots[index] = peer_link{name, incarnation, handle};
   self->monitor(handle);
+  // A node linked before: while the link was down, its committed messages
+  // were not routed here. The user actors read what they may have missed.
+  if (!st.ever_linked.insert(name).second && st.registry)
+    self->send(st.registry, resync_atom::value);
   caf::aout(self) << "parley: cluster: linked to node " << name << std::endl;
   publish_view(self);
   return index;
@@ -108,8 +114,8 @@ void connect(self_pointer self, const cluster_member& member) {
             // Linked before the hello goes out: every announcement made
             // from now on follows the hello on the same link.
             if (!link(self, member.name, member.incarnation, handle)) return;
-            self->send(handle, hello_atom::value, st.me.name,
-                       st.me.incarnation, users_here(self), true);
+            self->send(handle, hello_atom::value, st.me.name, st.me.incarnation,
+                       users_here(self), true);
           },
           [self, member](caf::error&) {
             // Not reachable now; the next beat of the members table
@@ -118,15 +124,82 @@ void connect(self_pointer self, const cluster_member& member) {
           });
 }
 
+void ask_progress(self_pointer self, const caf::actor& peer);
+
 /// Sends a committed message to every peer that holds either user.
 void route_to_peers(self_pointer self, const chat_message& msg) {
   auto& dir = self->state.directory;
   peer_mask mask = 0;
   if (auto i = dir.find(msg.recipient_id); i != dir.end()) mask |= i->second;
   if (auto i = dir.find(msg.sender_id); i != dir.end()) mask |= i->second;
-  for (std::size_t index = 0; mask != 0; ++index, mask >>= 1)
-    if ((mask & 1) != 0)
-      self->send(self->state.slots[index]->handle, remote_atom::value, msg);
+  for (std::size_t index = 0; mask != 0; ++index, mask >>= 1) {
+    if ((mask & 1) == 0) continue;
+    auto& peer = *self->state.slots[index];
+    if (peer.behind) continue; // it resyncs from the database later
+    if (peer.sent - peer.confirmed >= self->state.max_in_flight) {
+      peer.behind = true;
+      caf::aout(self) << "parley: cluster: node " << peer.name << " is "
+                      << self->state.max_in_flight
+                      << " routes behind; routes to it wait for it to "
+                         "catch up, then it reads them from the database"
+                      << std::endl;
+      ask_progress(self, peer.handle);
+      continue;
+    }
+    ++peer.sent;
+    self->send(peer.handle, remote_atom::value, msg);
+  }
+}
+
+void confirmed(self_pointer self, const caf::actor_addr& from,
+               std::uint64_t received);
+
+/// Asks a peer that fell behind how far it got: its answer comes after
+/// every route sent before, and is asked again until it caught up.
+void ask_progress(self_pointer self, const caf::actor& peer) {
+  self->request(peer, std::chrono::seconds(5), done_atom::value)
+      .then(
+          [self, peer](std::uint64_t received) {
+            confirmed(self, peer.address(), received);
+            for (auto& slot : self->state.slots)
+              if (slot && slot->handle == peer && slot->behind)
+                self->delayed_send(self, std::chrono::milliseconds(100),
+                                   done_atom::value, peer);
+          },
+          [self, peer](caf::error&) {
+            // Stalled, or gone (then the link's end drops it): ask again.
+            for (auto& slot : self->state.slots)
+              if (slot && slot->handle == peer && slot->behind)
+                self->delayed_send(self, std::chrono::seconds(1),
+                                   done_atom::value, peer);
+          });
+}
+
+/// The peer confirmed routes: if it had fallen behind and caught up, it
+/// reads what it was not sent.
+void confirmed(self_pointer self, const caf::actor_addr& from,
+               std::uint64_t received) {
+  for (auto& slot : self->state.slots) {
+    if (!slot || slot->handle.address() != from) continue;
+    slot->confirmed = std::max(slot->confirmed, received);
+    if (slot->behind &&
+        slot->sent - slot->confirmed <= self->state.max_in_flight / 2) {
+      slot->behind = false;
+      self->send(slot->handle, resync_atom::value);
+      caf::aout(self) << "parley: cluster: node " << slot->name
+                      << " caught up; it reads what it missed" << std::endl;
+    }
+  }
+}
+
+/// Counts a route from a peer and confirms every ack_every.
+void count_received(self_pointer self, const caf::actor_addr& from) {
+  for (auto& slot : self->state.slots) {
+    if (!slot || slot->handle.address() != from) continue;
+    if (++slot->received % ack_every == 0)
+      self->send(slot->handle, done_atom::value, slot->received);
+    return;
+  }
 }
 
 /// Tells every linked peer that a user actor started or stopped here; a
@@ -142,7 +215,7 @@ caf::result<bool> announce(self_pointer self, user_id user, bool online) {
     if (slot) peers.push_back(slot->handle);
   if (!online || peers.empty()) {
     for (auto& peer : peers)
-      self->send(peer, here_atom::value, st.me.name, user, online);
+      self->send(peer, stop_atom::value, st.me.name, user);
     return true;
   }
   auto promise = self->make_response_promise<bool>();
@@ -161,8 +234,13 @@ caf::result<bool> announce(self_pointer self, user_id user, bool online) {
 } // namespace
 
 caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
-                         std::shared_ptr<cluster_view> view) {
+                         std::shared_ptr<cluster_view> view,
+                         std::uint64_t max_in_flight) {
   auto& st = self->state;
+  st.max_in_flight = max_in_flight;
+  // A peer that was frozen answers requests that timed out long ago; such
+  // late answers are dropped, not fatal.
+  self->set_default_handler(drop_unexpected);
   st.connector = std::move(connector);
   st.view = std::move(view);
   self->set_down_handler([self](caf::down_msg& msg) {
@@ -186,8 +264,8 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
         for (const auto& member : members) {
           auto index = index_of(self, member.name);
           // The peer started again: the old link belongs to a dead process.
-          if (index && self->state.slots[*index]->incarnation <
-                           member.incarnation)
+          if (index &&
+              self->state.slots[*index]->incarnation < member.incarnation)
             drop(self, *index, "restarted");
           connect(self, member);
         }
@@ -205,8 +283,7 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
         auto mask = i->second;
         for (std::size_t index = 0; mask != 0; ++index, mask >>= 1)
           if ((mask & 1) != 0)
-            self->send(self->state.slots[index]->handle, remote_atom::value,
-                       x);
+            self->send(self->state.slots[index]->handle, remote_atom::value, x);
       },
       [self](links_atom) {
         std::set<std::string> names;
@@ -225,22 +302,42 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
           self->send(handle, hello_atom::value, self->state.me.name,
                      self->state.me.incarnation, users_here(self), false);
       },
-      [self](here_atom, const std::string& node, user_id user, bool online) {
+      [self](here_atom, const std::string& node, user_id user, bool) {
+        // A request: the announcing node waits for the answer.
+        if (auto index = index_of(self, node))
+          self->state.directory[user] |= peer_mask{1} << *index;
+        return true; // else its hello will list the user
+      },
+      [self](stop_atom, const std::string& node, user_id user) {
         auto index = index_of(self, node);
-        if (!index) return true; // its hello will list the user
-        auto bit = peer_mask{1} << *index;
         auto& dir = self->state.directory;
-        if (online) {
-          dir[user] |= bit;
-        } else if (auto i = dir.find(user); i != dir.end()) {
-          i->second &= ~bit;
-          if (i->second == 0) dir.erase(i);
-        }
-        return true;
+        auto i = dir.find(user);
+        if (!index || i == dir.end()) return;
+        i->second &= ~(peer_mask{1} << *index);
+        if (i->second == 0) dir.erase(i);
       },
       [self](remote_atom, const chat_message& msg) {
+        count_received(
+            self, caf::actor_cast<caf::actor_addr>(self->current_sender()));
         if (self->state.registry)
           self->send(self->state.registry, remote_atom::value, msg);
+      },
+      [self](done_atom) -> std::uint64_t {
+        // A peer asks how many of its routes this node has taken.
+        auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        for (auto& slot : self->state.slots)
+          if (slot && slot->handle.address() == from) return slot->received;
+        return 0;
+      },
+      [self](done_atom, const caf::actor& peer) { ask_progress(self, peer); },
+      [self](done_atom, std::uint64_t received) {
+        confirmed(self,
+                  caf::actor_cast<caf::actor_addr>(self->current_sender()),
+                  received);
+      },
+      [self](resync_atom) {
+        if (self->state.registry)
+          self->send(self->state.registry, resync_atom::value);
       },
       [self](remote_atom, const receipt& x) {
         if (self->state.registry)

@@ -26,6 +26,18 @@
 //     (hello_atom, name, incarnation, vector<user_id> users, bool answer)
 //     (here_atom, name, user_id, bool online) -> bool
 //     (remote_atom, chat_message), (remote_atom, receipt)
+//     (done_atom, uint64 received)           flow control: how many routes
+//                                            the peer has taken so far
+//     (resync_atom)                          routes to this node were
+//                                            dropped: read what is missing
+//
+// Flow control: BASP has no backpressure, so a peer that falls behind (a
+// slow or frozen process) would grow the sender's buffers without bound.
+// Each peer confirms every `ack_every` routes; a node with more than
+// `max_in_flight` unconfirmed routes to a peer stops sending it routes,
+// and once the peer has caught up tells it to resync: its user actors
+// read from the database what was not routed (the stream links would find
+// it at the next message anyway).
 #pragma once
 
 #include <cstdint>
@@ -58,7 +70,14 @@ struct peer_link {
   std::string name;
   std::int64_t incarnation = 0;
   caf::actor handle;
+  std::uint64_t sent = 0;      ///< routes sent to it
+  std::uint64_t confirmed = 0; ///< routes it confirmed
+  bool behind = false;         ///< routes to it are dropped until it catches up
+  std::uint64_t received = 0;  ///< routes taken from it
 };
+
+/// Routes a peer confirms at once.
+constexpr std::uint64_t ack_every = 256;
 
 /// A directory entry: one bit per peer slot.
 using peer_mask = std::uint64_t;
@@ -68,6 +87,7 @@ constexpr std::size_t max_peers = 64;
 
 struct peers_state {
   node_identity me;
+  std::uint64_t max_in_flight = 10000; ///< unconfirmed routes per peer
   caf::io::middleman_actor connector;
   std::shared_ptr<cluster_view> view;
   registry_actor registry;
@@ -75,12 +95,14 @@ struct peers_state {
   std::unordered_map<user_id, peer_mask> directory;
   std::unordered_set<user_id> here;  ///< users with a user actor here
   std::set<std::string> connecting;  ///< connects in flight, by peer name
+  std::set<std::string> ever_linked; ///< names linked before, this run
   static inline const char* name = "peers";
 };
 
 /// `connector` is the middleman's actor (or the TLS one of caf::openssl).
 caf::behavior peers_impl(caf::stateful_actor<peers_state>* self,
                          caf::io::middleman_actor connector,
-                         std::shared_ptr<cluster_view> view);
+                         std::shared_ptr<cluster_view> view,
+                         std::uint64_t max_in_flight);
 
 } // namespace parley

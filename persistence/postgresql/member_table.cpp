@@ -137,9 +137,14 @@ caf::expected<std::int64_t> member_table::join(const std::string& name,
       !run(connection_, clear_presence, {name}))
     return failed("clear an earlier start's presence");
   auto joined = run(connection_,
+                    // Incarnations grow with every start of a name, also
+                    // after its row was removed: the start time in ms, or
+                    // one more than the last.
                     "INSERT INTO cluster_members (name, incarnation, host, "
-                    "port) VALUES ($1, 1, $2, $3) ON CONFLICT (name) DO "
-                    "UPDATE SET incarnation = cluster_members.incarnation + 1, "
+                    "port) VALUES ($1, CAST(EXTRACT(EPOCH FROM "
+                    "clock_timestamp()) * 1000 AS BIGINT), $2, $3) "
+                    "ON CONFLICT (name) DO UPDATE SET incarnation = GREATEST("
+                    "cluster_members.incarnation + 1, EXCLUDED.incarnation), "
                     "host = EXCLUDED.host, port = EXCLUDED.port, "
                     "started_at = now(), heartbeat_at = now() "
                     "RETURNING incarnation",

@@ -28,10 +28,10 @@ public:
   member_table(const member_table&) = delete;
   member_table& operator=(const member_table&) = delete;
 
-  /// Registers this node and returns its incarnation (one more than the
-  /// name's last). Error invalid_request when a live node (heartbeat within
-  /// `stale_after_ms`) holds the name; a stale row of the name is removed
-  /// first, with its presence rows.
+  /// Registers this node and returns its incarnation (greater than any
+  /// earlier start of the name). Error invalid_request when a live node
+  /// (heartbeat within `stale_after_ms`) holds the name; a stale row of the
+  /// name is removed first, with its presence rows.
   caf::expected<std::int64_t> join(const std::string& name,
                                    const std::string& host, std::uint16_t port,
                                    std::int64_t stale_after_ms);

@@ -233,6 +233,7 @@ registry_actor::behavior_type late_registry(registry_actor::pointer self,
       [=](remote_atom, const receipt& x) {
         self->send(real, remote_atom::value, x);
       },
+      [=](resync_atom) { self->send(real, resync_atom::value); },
       [=](drain_atom) { return self->delegate(real, drain_atom::value); },
   };
 }

@@ -19,7 +19,9 @@ constexpr auto poll_interval = std::chrono::milliseconds(100);
 
 } // namespace
 
-test_cluster::test_cluster(std::size_t nodes) {
+test_cluster::test_cluster(std::size_t nodes,
+                           std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)) {
   if (test_backend() != "postgresql")
     throw std::runtime_error("cluster tests need PARLEY_TEST_BACKEND="
                              "postgresql (cluster mode is PostgreSQL only)");
@@ -42,10 +44,16 @@ node_process& test_cluster::node(std::size_t i) {
 
 std::vector<std::string>
 test_cluster::node_args(const std::string& name) const {
-  return {"--db",           database_.url(),
-          "--token-key-file", key_.path(),
-          "--cluster-listen", "127.0.0.1:0",
-          "--node-name",      name};
+  std::vector<std::string> args{"--db",
+                                database_.url(),
+                                "--token-key-file",
+                                key_.path(),
+                                "--cluster-listen",
+                                "127.0.0.1:0",
+                                "--node-name",
+                                name};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  return args;
 }
 
 std::size_t test_cluster::add_node() {
@@ -53,6 +61,23 @@ std::size_t test_cluster::add_node() {
   nodes_.push_back(std::make_unique<node_process>(
       node_args("node" + std::to_string(index))));
   return index;
+}
+
+std::string test_cluster::logs() const {
+  std::string text;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]) continue;
+    text += "--- node" + std::to_string(i) + " stdout:\n" +
+            nodes_[i]->stdout_text() + "--- node" + std::to_string(i) +
+            " stderr:\n" + nodes_[i]->stderr_text();
+  }
+  return text;
+}
+
+void test_cluster::restart(std::size_t i) {
+  nodes_.at(i).reset();
+  nodes_[i] =
+      std::make_unique<node_process>(node_args("node" + std::to_string(i)));
 }
 
 void test_cluster::signal(std::size_t i, int signal) {

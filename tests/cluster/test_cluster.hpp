@@ -29,7 +29,8 @@ class test_cluster {
 public:
   /// Starts `nodes` nodes named node0, node1, ... and waits until each
   /// lists all of them on /readyz.
-  explicit test_cluster(std::size_t nodes);
+  explicit test_cluster(std::size_t nodes,
+                        std::vector<std::string> extra_args = {});
 
   /// Node i's process (nullptr-safe: throws when it was never started).
   node_process& node(std::size_t i);
@@ -45,6 +46,12 @@ public:
 
   /// Starts one more node (named node<N>); returns its index.
   std::size_t add_node();
+
+  /// What every node printed so far, for failure messages.
+  std::string logs() const;
+
+  /// Starts node i again, under its name, after it exited.
+  void restart(std::size_t i);
 
   /// Kills node i with `signal` and reaps it when the signal ends it.
   void signal(std::size_t i, int signal);
@@ -66,6 +73,7 @@ public:
 private:
   test_database database_;
   token_key_file key_;
+  std::vector<std::string> extra_args_;
   std::vector<std::unique_ptr<node_process>> nodes_;
 };
 
@@ -82,9 +90,9 @@ struct seen_frame {
 /// The next frame of `client` that carries a message id (incoming_message,
 /// outgoing_message, message_sent), skipping others; throws when none comes
 /// in time.
-seen_frame next_message_frame(ws_client& client,
-                              std::chrono::milliseconds timeout =
-                                  cluster_frame_timeout);
+seen_frame
+next_message_frame(ws_client& client,
+                   std::chrono::milliseconds timeout = cluster_frame_timeout);
 
 /// A private_message frame.
 std::string send_frame(std::int64_t recipient, const std::string& content,
