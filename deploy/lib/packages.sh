@@ -12,7 +12,7 @@ as_root() {
 install_missing_packages() {
   if ! command -v dpkg-query >/dev/null; then
     log "no dpkg-query: not a Debian system, skipping package installation"
-    return
+    return 0
   fi
   # Unknown packages make dpkg-query fail, which only means they are missing.
   local installed
@@ -22,7 +22,7 @@ install_missing_packages() {
   for package in "$@"; do
     grep -qxF "$package" <<<"$installed" || missing+=("$package")
   done
-  ((${#missing[@]} == 0)) && return
+  ((${#missing[@]} == 0)) && return 0
   log "installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive \

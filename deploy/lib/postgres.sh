@@ -22,7 +22,7 @@ as_pg() {
 pg_bin_dir() {
   if [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then
     printf '%s\n' /usr/lib/postgresql/15/bin
-    return
+    return 0
   fi
   local newest
   newest=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin \
@@ -49,7 +49,7 @@ start_postgres() {
     if as_pg "$bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
          -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" \
          start >/dev/null; then
-      return
+      return 0
     fi
     log "PostgreSQL did not start on port $pg_port (attempt $attempt)"
   done

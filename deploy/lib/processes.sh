@@ -3,6 +3,10 @@
 # exactly them. Sourced; uses the caller's state_dir, stop_timeout_s and log.
 # shellcheck shell=bash disable=SC2154 # state_dir, stop_timeout_s
 
+# Functions here end with an explicit "return 0": a bare return inside an
+# EXIT trap (a failed up tears down from one) returns the status the trap
+# began with.
+
 # One line per process: NAME PID START ADDRESS CLUSTER LOG, where START is
 # its start time in clock ticks since boot: a PID the system has reused for
 # another process since has another start time, so it is never signalled.
@@ -47,7 +51,7 @@ recorded_field() {
       cluster) printf '%s\n' "$cluster" ;;
       log) printf '%s\n' "$log_file" ;;
     esac
-    return
+    return 0
   done <"$state_dir/processes"
   return 1
 }
