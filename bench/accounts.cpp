@@ -54,6 +54,17 @@ bool retryable(const http_result& r) {
   return r.status == 0 || r.status == 503 || r.status == 429;
 }
 
+/// "" when a health check answered 200, else what it met.
+std::string health_problem(const std::optional<http_result>& answer,
+                           const char* path) {
+  if (!answer) return std::string("no answer to GET ") + path;
+  if (answer->status == 200) return {};
+  if (answer->status == 0)
+    return std::string("GET ") + path + ": " + answer->error;
+  return std::string("GET ") + path + " answered " +
+         std::to_string(answer->status) + " (wrong --protocol?)";
+}
+
 /// Reads {"access_token", "expires_at"?, "user":{"id"}} into `user`.
 bool read_login(const std::string& body, bench_user& user) {
   rapidjson::Document doc;
@@ -94,7 +105,8 @@ struct account_desk::state {
       , protocol(p)
       , verbose(v) {
     for (std::uint32_t i = 0; i < parallelism; ++i)
-      clients.push_back(std::make_unique<http_client>(loop));
+      clients.push_back(
+          std::make_unique<http_client>(loop, i % loop.target_count()));
   }
 
   /// Client `worker` takes the next job, if any.
@@ -194,19 +206,30 @@ std::string account_desk::ensure(std::vector<bench_user>& users,
 std::string account_desk::check_health() {
   auto& s = *self_;
   auto path = s.protocol == protocol_kind::parley ? "/healthz" : "/health";
-  // Shared with the callback, which may outlive this call on a timeout.
-  auto answer = std::make_shared<std::optional<http_result>>();
-  s.clients.front()->request(
-      "GET", path, "", [answer](http_result r) { *answer = std::move(r); });
-  s.loop.run_until([answer] { return answer->has_value(); },
+  auto targets = s.loop.target_count();
+  // One fresh client per target, all asking at once; each answer is shared
+  // with its callback, which may outlive this call on a timeout.
+  std::vector<std::unique_ptr<http_client>> askers;
+  std::vector<std::shared_ptr<std::optional<http_result>>> answers;
+  for (std::uint32_t t = 0; t < targets; ++t) {
+    askers.push_back(std::make_unique<http_client>(s.loop, t));
+    answers.push_back(std::make_shared<std::optional<http_result>>());
+    askers.back()->request(
+        "GET", path, "",
+        [answer = answers.back()](http_result r) { *answer = std::move(r); });
+  }
+  auto all_answered = [&answers] {
+    return std::all_of(answers.begin(), answers.end(),
+                       [](auto& a) { return a->has_value(); });
+  };
+  s.loop.run_until(all_answered,
                    std::chrono::steady_clock::now() + std::chrono::seconds(40));
-  if (!*answer) return std::string("no answer to GET ") + path;
-  auto& result = **answer;
-  if (result.status == 200) return {};
-  if (result.status == 0)
-    return std::string("GET ") + path + ": " + result.error;
-  return std::string("GET ") + path + " answered " +
-         std::to_string(result.status) + " (wrong --protocol?)";
+  for (std::uint32_t t = 0; t < targets; ++t) {
+    auto problem = health_problem(*answers[t], path);
+    if (problem.empty()) continue;
+    return targets > 1 ? s.loop.target_name(t) + ": " + problem : problem;
+  }
+  return {};
 }
 
 } // namespace parley::bench

@@ -16,8 +16,10 @@ namespace parley::bench {
 /// Signs users up and logs them in; drives the loop while it works.
 class account_desk {
 public:
-  /// A desk for `protocol` with at most `parallelism` requests at once;
-  /// `verbose` prints progress to stderr.
+  /// A desk for `protocol` with at most `parallelism` requests at once,
+  /// its clients spread round robin over the loop's targets (sign-up and
+  /// login work on any node of a cluster); `verbose` prints progress to
+  /// stderr.
   account_desk(event_loop& loop, protocol_kind protocol,
                std::uint32_t parallelism, bool verbose);
   ~account_desk();
@@ -30,7 +32,9 @@ public:
   std::string ensure(std::vector<bench_user>& users,
                      const std::vector<std::uint32_t>& which);
 
-  /// GET /healthz (parley) or /health (seed): "" on 200, else the problem.
+  /// GET /healthz (parley) or /health (seed) on every target: "" when
+  /// each answers 200, else the first problem (naming the target when
+  /// there are several).
   std::string check_health();
 
 private:

@@ -76,6 +76,36 @@ value_parser seconds_option(double bench_options::*field, double min,
   };
 }
 
+/// The comma-separated entries of `v` ("" gives one empty entry).
+std::vector<std::string> split_list(const std::string& v) {
+  std::vector<std::string> entries;
+  std::size_t begin = 0;
+  while (true) {
+    auto comma = v.find(',', begin);
+    if (comma == std::string::npos) {
+      entries.push_back(v.substr(begin));
+      return entries;
+    }
+    entries.push_back(v.substr(begin, comma - begin));
+    begin = comma + 1;
+  }
+}
+
+/// --server-pid PID[,PID...]: every node of a cluster.
+std::string parse_server_pids(bench_options& o, const std::string& v) {
+  std::vector<int> pids;
+  for (const auto& entry : split_list(v)) {
+    auto n = parse_unsigned(entry, 1, std::numeric_limits<int>::max());
+    if (!n)
+      return "expects a process id or a list PID,PID,..., got '" + v + "'";
+    pids.push_back(static_cast<int>(*n));
+  }
+  if (pids.size() > max_targets)
+    return "names more than " + std::to_string(max_targets) + " processes";
+  o.server_pids = std::move(pids);
+  return {};
+}
+
 /// An option taking a process id.
 value_parser pid_option(std::optional<int> bench_options::*field) {
   return [field](bench_options& o, const std::string& v) {
@@ -86,17 +116,56 @@ value_parser pid_option(std::optional<int> bench_options::*field) {
   };
 }
 
-std::string parse_target(bench_options& o, const std::string& v) {
+/// Whether every character of `host` may appear in it: a name or IPv4
+/// address, or (`bracketed`) an IPv6 address. Keeps a mistyped list such
+/// as "h:1;h:2" from reading as the host "h:1;h".
+bool plausible_host(const std::string& host, bool bracketed) {
+  for (char c : host) {
+    auto ok = bracketed ? std::isxdigit(static_cast<unsigned char>(c)) ||
+                              c == ':' || c == '.'
+                        : std::isalnum(static_cast<unsigned char>(c)) ||
+                              c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return !host.empty();
+}
+
+/// One HOST:PORT (IPv6 as [HOST]:PORT); nullopt when malformed.
+std::optional<target_address> parse_address(const std::string& v) {
   auto colon = v.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return "expects HOST:PORT, got '" + v + "'";
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
   auto host = v.substr(0, colon);
-  if (host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  bool bracketed =
+      host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
   auto port = parse_unsigned(v.substr(colon + 1), 1, 65535);
-  if (host.empty() || !port) return "expects HOST:PORT, got '" + v + "'";
-  o.host = host == "localhost" ? "127.0.0.1" : host;
-  o.port = static_cast<std::uint16_t>(*port);
+  if (!plausible_host(host, bracketed) || !port) return std::nullopt;
+  return target_address{host == "localhost" ? "127.0.0.1" : host,
+                        static_cast<std::uint16_t>(*port)};
+}
+
+std::string parse_target(bench_options& o, const std::string& v) {
+  auto address = parse_address(v);
+  if (!address) return "expects HOST:PORT, got '" + v + "'";
+  o.targets = {*address};
+  return {};
+}
+
+/// HOST:PORT,HOST:PORT,... with no empty entry; repeats are allowed (two
+/// entries for one node put "different nodes" traffic on that node).
+std::string parse_targets(bench_options& o, const std::string& v) {
+  std::vector<target_address> targets;
+  for (const auto& entry : split_list(v)) {
+    auto address = parse_address(entry);
+    if (!address)
+      return "expects HOST:PORT,HOST:PORT,..., got '" + entry + "' in '" + v +
+             "'";
+    targets.push_back(*address);
+  }
+  if (targets.size() > max_targets)
+    return "names " + std::to_string(targets.size()) + " nodes, at most " +
+           std::to_string(max_targets);
+  o.targets = std::move(targets);
   return {};
 }
 
@@ -118,6 +187,7 @@ const std::vector<option_spec>& option_table() {
   constexpr std::uint64_t big = 10'000'000;
   static const std::vector<option_spec> table{
       {"target", true, parse_target},
+      {"targets", true, parse_targets},
       {"users", true, count_option(&o::users, 2, big)},
       {"conns-per-user", true,
        count_option(&o::conns_per_user, 1, max_conns_per_user)},
@@ -133,7 +203,7 @@ const std::vector<option_spec>& option_table() {
        count_option(&o::connect_parallelism, 1, 100'000)},
       {"user-prefix", true, parse_prefix},
       {"source-addresses", true, count_option(&o::source_addresses, 1, 254)},
-      {"server-pid", true, pid_option(&o::server_pid)},
+      {"server-pid", true, parse_server_pids},
       {"db-pid", true, pid_option(&o::db_pid)},
       {"warmup", true, seconds_option(&o::warmup_s, 0, 86400)},
       {"window", true, seconds_option(&o::window_s, 0.001, 86400)},
@@ -209,6 +279,9 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
     }
   if (args.empty()) return failure("missing MODE (conns, throughput or rate)");
   bench_options opts;
+  // --target and --targets both set the list; naming both is a mistake
+  // whichever comes last.
+  bool single_target = false, several_targets = false;
   if (args[0] == "conns")
     opts.mode = bench_mode::conns;
   else if (args[0] == "throughput")
@@ -236,6 +309,11 @@ parse_result parse_command_line(const std::vector<std::string>& args) {
     }
     if (!spec->takes_value && value)
       return failure("--" + name + " takes no value");
+    single_target |= name == "target";
+    several_targets |= name == "targets";
+    if (single_target && several_targets)
+      return failure("give --target HOST:PORT or --targets "
+                     "HOST:PORT,HOST:PORT,..., not both");
     if (auto err = spec->parse(opts, value.value_or("")); !err.empty())
       return failure("--" + name + " " + err);
   }
@@ -261,6 +339,9 @@ Modes:
 
 Options (defaults in brackets):
   --target HOST:PORT        server to drive [127.0.0.1:8080]
+  --targets H:P,H:P,...     nodes of one cluster: each user's connections
+                            go to other nodes than its sender's first one
+                            (bench/README.md, "Several nodes")
   --users U                 number of users, at least 2 [1000]
   --conns-per-user C        WebSocket connections per user, 1-64 [1]
   --users-file PATH         reuse users and tokens saved by an earlier run
@@ -268,7 +349,8 @@ Options (defaults in brackets):
   --connect-parallelism N   concurrent WebSocket handshakes [64]
   --user-prefix P           username prefix [bench_]
   --source-addresses N      spread sources over 127.0.0.1..127.0.0.N [16]
-  --server-pid PID          measure the server's RSS and CPU
+  --server-pid PID[,PID...] measure the server's RSS and CPU (summed over
+                            the processes, e.g. the nodes of --targets)
   --db-pid PID              measure the database's CPU (PID and descendants)
   --warmup S                seconds before the measuring window [2]
   --window S                seconds of the measuring window [10]
@@ -310,6 +392,22 @@ const char* pairing_name(pairing_kind pairing) {
 
 const char* protocol_name(protocol_kind protocol) {
   return protocol == protocol_kind::parley ? "parley" : "seed";
+}
+
+std::string target_text(const target_address& target) {
+  auto port = std::to_string(target.port);
+  if (target.host.find(':') != std::string::npos)
+    return "[" + target.host + "]:" + port;
+  return target.host + ":" + port;
+}
+
+std::string targets_text(const std::vector<target_address>& targets) {
+  std::string text;
+  for (const auto& target : targets) {
+    if (!text.empty()) text += ',';
+    text += target_text(target);
+  }
+  return text;
 }
 
 } // namespace parley::bench

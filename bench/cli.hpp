@@ -23,11 +23,25 @@ constexpr std::uint32_t max_conns_per_user = 64;
 /// Longest --user-prefix: usernames are prefix + 6 digits, at most 32 chars.
 constexpr std::size_t max_user_prefix_chars = 24;
 
+/// Most nodes --targets may name; far beyond any cluster we bench on one
+/// machine, it only bounds a mistyped list.
+constexpr std::size_t max_targets = 64;
+
+/// One server address, as given on the command line.
+struct target_address {
+  std::string host; ///< "localhost" is read as 127.0.0.1; no brackets
+  std::uint16_t port = 0;
+  bool operator==(const target_address& other) const {
+    return host == other.host && port == other.port;
+  }
+};
+
 /// Everything one run is told on its command line.
 struct bench_options {
   bench_mode mode = bench_mode::throughput;
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;
+  /// --target (one) or --targets (the nodes of a cluster, in order; the
+  /// same node may appear twice). Index = node number in placement.hpp.
+  std::vector<target_address> targets{{"127.0.0.1", 8080}};
   std::uint32_t users = 1000;
   std::uint32_t conns_per_user = 1;
   std::string users_file; ///< empty: sign up and log in every run
@@ -35,7 +49,9 @@ struct bench_options {
   std::uint32_t connect_parallelism = 64;
   std::string user_prefix = "bench_";
   std::uint32_t source_addresses = 16;
-  std::optional<int> server_pid;
+  /// --server-pid: the server's processes (a cluster's nodes); RSS and
+  /// CPU are their sums. Empty: not measured.
+  std::vector<int> server_pids;
   std::optional<int> db_pid;
   double warmup_s = 2;
   double window_s = 10;
@@ -74,5 +90,11 @@ const char* pairing_name(pairing_kind pairing);
 
 /// "parley" or "seed".
 const char* protocol_name(protocol_kind protocol);
+
+/// "HOST:PORT" ("[HOST]:PORT" for an IPv6 host).
+std::string target_text(const target_address& target);
+
+/// Every target as "HOST:PORT", joined by commas, in order.
+std::string targets_text(const std::vector<target_address>& targets);
 
 } // namespace parley::bench

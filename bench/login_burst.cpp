@@ -57,8 +57,10 @@ struct login_burst::state : std::enable_shared_from_this<state> {
       usernames.push_back(user.username);
     counts.clients = client_count;
     clients.resize(usernames.empty() ? 0 : client_count);
-    for (auto& client : clients)
-      client.http = std::make_unique<http_client>(loop);
+    // Spread over the targets like sign-ups: any node can log anyone in.
+    for (std::size_t i = 0; i < clients.size(); ++i)
+      clients[i].http = std::make_unique<http_client>(
+          loop, static_cast<std::uint32_t>(i % loop.target_count()));
   }
 
   /// Client `i` starts a new login as the next user.

@@ -18,7 +18,8 @@ namespace parley::bench {
 class login_burst {
 public:
   /// `clients` clients logging in as `users` in turn (their passwords are
-  /// derived from their names); none when `clients` is 0.
+  /// derived from their names), spread round robin over the loop's
+  /// targets; none when `clients` is 0.
   login_burst(event_loop& loop, const std::vector<bench_user>& users,
               std::uint32_t clients);
   ~login_burst();

@@ -2,7 +2,8 @@
 // WebSocket API, so it drives Parley and the seed baseline alike, and it
 // checks every message it sends as carefully as it times it.
 //
-//   parse options ─► health check ─► users (file, sign-up, login)
+//   parse options ─► health check of every target
+//        ─► users (file, sign-up, login)
 //        ─► scenario (conns | throughput | rate) ─► table + JSON line
 #include <cstdio>
 #include <random>
@@ -70,7 +71,8 @@ int run(const bench_options& options) {
 
   event_loop loop;
   std::string error;
-  if (!loop.set_target(options.host, options.port, error)) return fail(error);
+  for (const auto& target : options.targets)
+    if (!loop.add_target(target.host, target.port, error)) return fail(error);
   account_desk accounts(loop, options.protocol, options.signup_parallelism,
                         !options.quiet);
   if (auto why = accounts.check_health(); !why.empty()) return fail(why);

@@ -14,6 +14,14 @@ inline std::uint32_t partner_of(std::uint32_t u, std::uint32_t users) {
   return u ^ 1u;
 }
 
+/// The user whose partner is `u`: partner_of read backwards (the same as
+/// partner_of except in the cycle of three).
+inline std::uint32_t sender_of(std::uint32_t u, std::uint32_t users) {
+  if (users % 2 == 1 && u + 3 >= users)
+    return u + 3 == users ? users - 1 : u - 1;
+  return u ^ 1u;
+}
+
 /// Picks a random recipient other than the sender (xorshift64*: a few
 /// nanoseconds, no allocation).
 class random_recipients {

@@ -166,12 +166,11 @@ std::string format_table(const bench_result& r) {
   const auto& m = r.messages;
   std::ostringstream out;
   char line[512];
-  std::snprintf(line, sizeof line,
-                "parley-bench %s -> %s:%u (%s), %u users x %u conns, %s\n",
-                mode_name(o.mode), o.host.c_str(), o.port,
-                protocol_name(o.protocol), o.users, o.conns_per_user,
-                pairing_name(o.pairing));
-  out << line;
+  // Streamed: a list of targets can be longer than `line`.
+  out << "parley-bench " << mode_name(o.mode) << " -> "
+      << targets_text(o.targets) << " (" << protocol_name(o.protocol) << "), "
+      << o.users << " users x " << o.conns_per_user << " conns, "
+      << pairing_name(o.pairing) << '\n';
   if (!r.setup_error.empty())
     out << "  setup failed: " << r.setup_error << '\n';
   std::snprintf(line, sizeof line,
@@ -279,7 +278,12 @@ std::string format_json(const bench_result& r) {
   w.StartObject();
   put(w, "mode", std::string(mode_name(o.mode)));
   put(w, "protocol", std::string(protocol_name(o.protocol)));
-  put(w, "target", o.host + ":" + std::to_string(o.port));
+  put(w, "target", targets_text(o.targets));
+  w.Key("targets");
+  w.StartArray();
+  for (const auto& target : o.targets)
+    w.String(target_text(target).c_str());
+  w.EndArray();
   put(w, "users", std::uint64_t{o.users});
   put(w, "conns_per_user", std::uint64_t{o.conns_per_user});
   put(w, "pairing", std::string(pairing_name(o.pairing)));

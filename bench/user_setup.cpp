@@ -44,7 +44,10 @@ double run_length_s(const bench_options& o) {
 
 std::string prepare_users(const bench_options& o, account_desk& desk,
                           user_roster& roster) {
-  roster.target = o.host + ":" + std::to_string(o.port);
+  // Accounts live in the database, which every node of a cluster shares:
+  // any one node names it, and the first stays the same when a run
+  // switches between one node (--target) and several (--targets).
+  roster.target = target_text(o.targets.front());
   roster.users.clear();
   if (!o.users_file.empty()) {
     std::string why;

@@ -15,7 +15,7 @@ namespace parley::bench {
 /// further ones came from the users file and are kept when it is saved.
 struct user_roster {
   std::vector<bench_user> users;
-  std::string target;
+  std::string target; ///< the first target: the users file is for it
 };
 
 /// Loads, completes and saves the users of a run; "" or the error.

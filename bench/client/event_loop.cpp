@@ -17,7 +17,7 @@ event_loop::event_loop()
 
 event_loop::~event_loop() = default;
 
-bool event_loop::set_target(const std::string& host, std::uint16_t port,
+bool event_loop::add_target(const std::string& host, std::uint16_t port,
                             std::string& error) {
   boost::system::error_code ec;
   asio::ip::tcp::resolver resolver(impl_->ioc);
@@ -26,9 +26,18 @@ bool event_loop::set_target(const std::string& host, std::uint16_t port,
     error = "cannot resolve " + host + ": " + ec.message();
     return false;
   }
-  impl_->target = *results.begin();
-  impl_->host_header = host + ":" + std::to_string(port);
+  auto endpoint = results.begin()->endpoint();
+  auto name = endpoint.address().is_v6() ? "[" + host + "]" : host;
+  impl_->targets.push_back({endpoint, name + ":" + std::to_string(port)});
   return true;
+}
+
+std::uint32_t event_loop::target_count() const {
+  return static_cast<std::uint32_t>(impl_->targets.size());
+}
+
+const std::string& event_loop::target_name(std::uint32_t target) const {
+  return impl_->targets.at(target).host_header;
 }
 
 void event_loop::after(std::chrono::nanoseconds delay,

@@ -20,10 +20,17 @@ public:
   event_loop(const event_loop&) = delete;
   event_loop& operator=(const event_loop&) = delete;
 
-  /// Resolves HOST:PORT once for every client of this loop; false (and
-  /// `error`) when it does not resolve.
-  bool set_target(const std::string& host, std::uint16_t port,
+  /// Resolves HOST:PORT once and adds it as the next target (numbered
+  /// from 0 in the order added); false (and `error`) when it does not
+  /// resolve.
+  bool add_target(const std::string& host, std::uint16_t port,
                   std::string& error);
+
+  /// How many targets were added.
+  std::uint32_t target_count() const;
+
+  /// Target number `target` as "HOST:PORT".
+  const std::string& target_name(std::uint32_t target) const;
 
   /// Runs `fn` on the loop once `delay` has passed.
   void after(std::chrono::nanoseconds delay, std::function<void()> fn);

@@ -27,6 +27,7 @@ constexpr std::size_t max_body_bytes = 1024 * 1024;
 
 struct http_client::state : std::enable_shared_from_this<state> {
   event_loop::impl& loop;
+  loop_target target; ///< a copy: the loop may add targets later
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   http::request<http::string_body> req;
@@ -36,8 +37,9 @@ struct http_client::state : std::enable_shared_from_this<state> {
   bool retried = false;
   bool busy = false;
 
-  explicit state(event_loop::impl& l)
+  state(event_loop::impl& l, std::uint32_t target_index)
       : loop(l)
+      , target(l.targets.at(target_index))
       , stream(l.ioc) {}
 
   void start() {
@@ -50,8 +52,8 @@ struct http_client::state : std::enable_shared_from_this<state> {
     stream.socket().close(ignored);
     buffer.clear();
     stream.expires_after(step_timeout);
-    stream.async_connect(loop.target, [self = shared_from_this()](
-                                          beast::error_code ec) {
+    stream.async_connect(target.endpoint, [self = shared_from_this()](
+                                              beast::error_code ec) {
       if (ec) return self->finish_error("connect", ec);
       self->connected = true;
       beast::error_code ignored;
@@ -121,8 +123,8 @@ struct http_client::state : std::enable_shared_from_this<state> {
   }
 };
 
-http_client::http_client(event_loop& loop)
-    : self_(std::make_shared<state>(loop.native())) {}
+http_client::http_client(event_loop& loop, std::uint32_t target)
+    : self_(std::make_shared<state>(loop.native(), target)) {}
 
 http_client::~http_client() {
   beast::error_code ignored;
@@ -140,7 +142,7 @@ void http_client::request(const std::string& method, const std::string& target,
   s.req.method_string(method);
   s.req.target(target);
   s.req.version(11);
-  s.req.set(http::field::host, s.loop.host_header);
+  s.req.set(http::field::host, s.target.host_header);
   s.req.set(http::field::user_agent, "parley-bench");
   if (!body.empty()) {
     s.req.set(http::field::content_type, "application/json");

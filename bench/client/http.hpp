@@ -2,6 +2,7 @@
 // and the health check. Beast stays in http.cpp.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,14 +18,16 @@ struct http_result {
   std::string error; ///< set when status is 0
 };
 
-/// One keep-alive connection to the loop's target; one request at a time.
+/// One keep-alive connection to one of the loop's targets; one request at a
+/// time.
 class http_client {
 public:
   /// Called once per request, on the loop's thread.
   using callback = std::function<void(http_result)>;
 
-  /// A client of `loop`'s target; connects on the first request.
-  explicit http_client(event_loop& loop);
+  /// A client of `loop`'s target number `target` (added before); connects
+  /// on the first request.
+  explicit http_client(event_loop& loop, std::uint32_t target = 0);
   ~http_client();
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;

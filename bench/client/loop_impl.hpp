@@ -2,6 +2,9 @@
 // included by scenario code).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,15 +13,20 @@
 
 namespace parley::bench {
 
-/// The io_context and the resolved target every client connects to.
+/// One server the clients may connect to.
+struct loop_target {
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string host_header; ///< "HOST:PORT" for the Host field
+};
+
+/// The io_context and the resolved targets the clients connect to.
 struct event_loop::impl {
   /// Concurrency hint 1: only the thread in run_until touches it.
   boost::asio::io_context ioc{1};
   /// Keeps run_one_for waiting (not spinning) while nothing is pending.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
       keep_running{ioc.get_executor()};
-  boost::asio::ip::tcp::endpoint target;
-  std::string host_header; ///< "HOST:PORT" for the Host field
+  std::vector<loop_target> targets; ///< index = target number
 };
 
 } // namespace parley::bench

@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <netinet/in.h>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <vector>
 
@@ -61,7 +62,8 @@ struct slot {
   bool timed_out = false;  ///< the sweeper gave up on the connect
   std::chrono::steady_clock::time_point connect_deadline;
   std::uint32_t index;
-  std::string target;
+  std::uint32_t target = 0; ///< the loop's target number
+  std::string path;         ///< GET path of the upgrade
 };
 
 struct ws_pool::state {
@@ -71,10 +73,10 @@ struct ws_pool::state {
   std::vector<std::unique_ptr<slot>> slots;
   std::vector<std::string> spare;
   std::size_t handlers_pending = 0;
-  bool bind_sources = false;
-  bool shutting_down = false; ///< no more events once set
-  std::size_t connecting = 0; ///< slots with a TCP connect in flight
-  std::size_t queued = 0;     ///< messages in open slots' out queues
+  std::vector<bool> bind_sources; ///< per target: loopback IPv4
+  bool shutting_down = false;     ///< no more events once set
+  std::size_t connecting = 0;     ///< slots with a TCP connect in flight
+  std::size_t queued = 0;         ///< messages in open slots' out queues
   asio::steady_timer sweeper;
   bool sweeping = false;
 
@@ -121,9 +123,10 @@ struct ws_pool::state {
     s.writing = false;
     s.state = phase::opening;
     auto& stream = beast::get_lowest_layer(*s.ws);
+    const auto& endpoint = loop.targets[s.target].endpoint;
     beast::error_code ec;
-    stream.open(loop.target.protocol(), ec);
-    if (!ec && bind_sources) {
+    stream.open(endpoint.protocol(), ec);
+    if (!ec && bind_sources[s.target]) {
       // Many source addresses multiply the ephemeral ports available;
       // IP_BIND_ADDRESS_NO_PORT lets connect pick the port per destination.
       int one = 1;
@@ -138,7 +141,7 @@ struct ws_pool::state {
     s.connect_deadline = std::chrono::steady_clock::now() + config.open_timeout;
     ++connecting;
     sweep();
-    stream.async_connect(loop.target, tracked([this, &s](beast::error_code e) {
+    stream.async_connect(endpoint, tracked([this, &s](beast::error_code e) {
                            on_connect(s, e);
                          }));
   }
@@ -155,7 +158,7 @@ struct ws_pool::state {
     s.ws->read_message_max(config.max_message_bytes);
     s.ws->auto_fragment(false);
     s.ws->async_handshake(
-        loop.host_header, s.target,
+        loop.targets[s.target].host_header, s.path,
         tracked([this, &s](beast::error_code e) { on_handshake(s, e); }));
   }
 
@@ -244,10 +247,12 @@ struct ws_pool::state {
 ws_pool::ws_pool(event_loop& loop, ws_pool_config config, ws_events& events,
                  std::uint32_t connections)
     : self_(std::make_unique<state>(loop.native(), config, events)) {
-  auto& target = loop.native().target;
-  self_->bind_sources = target.address().is_v4() &&
-                        target.address().to_v4().to_bytes()[0] == 127 &&
-                        config.source_addresses > 1;
+  for (const auto& target : loop.native().targets) {
+    auto address = target.endpoint.address();
+    self_->bind_sources.push_back(address.is_v4() &&
+                                  address.to_v4().to_bytes()[0] == 127 &&
+                                  config.source_addresses > 1);
+  }
   self_->slots.reserve(connections);
   for (std::uint32_t i = 0; i < connections; ++i)
     self_->slots.push_back(std::make_unique<slot>(i));
@@ -257,12 +262,17 @@ ws_pool::~ws_pool() {
   shutdown(std::chrono::seconds(2));
 }
 
-void ws_pool::open(std::uint32_t conn, const std::string& target) {
+void ws_pool::open(std::uint32_t conn, std::uint32_t target,
+                   const std::string& path) {
   auto& s = *self_->slots.at(conn);
   if (s.state == phase::opening || s.state == phase::open ||
       self_->shutting_down)
     return;
+  if (target >= self_->loop.targets.size())
+    throw std::out_of_range("ws_pool::open: no target " +
+                            std::to_string(target));
   s.target = target;
+  s.path = path;
   self_->open(s);
 }
 

@@ -39,7 +39,7 @@ struct ws_pool_config {
 /// A fixed number of connection slots; each may be opened once.
 class ws_pool {
 public:
-  /// `connections` slots on `loop` (whose target is set), reporting to
+  /// `connections` slots on `loop` (whose targets are added), reporting to
   /// `events`, which must outlive the pool.
   ws_pool(event_loop& loop, ws_pool_config config, ws_events& events,
           std::uint32_t connections);
@@ -49,9 +49,10 @@ public:
   ws_pool(const ws_pool&) = delete;
   ws_pool& operator=(const ws_pool&) = delete;
 
-  /// Starts connecting slot `conn` and upgrading with GET `target`. A slot
-  /// that failed or closed may be opened again.
-  void open(std::uint32_t conn, const std::string& target);
+  /// Starts connecting slot `conn` to the loop's target number `target`
+  /// and upgrading with GET `path`. A slot that failed or closed may be
+  /// opened again, to any target.
+  void open(std::uint32_t conn, std::uint32_t target, const std::string& path);
 
   /// Queues one text message on an open `conn`; false when it is not open.
   bool send(std::uint32_t conn, std::string_view text);

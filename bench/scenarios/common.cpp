@@ -11,6 +11,7 @@
 
 #include "bench/clock.hpp"
 #include "bench/db_count.hpp"
+#include "bench/placement.hpp"
 #include "bench/proc_stats.hpp"
 
 namespace parley::bench {
@@ -44,9 +45,11 @@ double run_round(run_context& ctx, open_round& round, bool allow_refresh) {
            round.next < round.todo.size()) {
       auto conn = round.todo[round.next++];
       auto user = conn / o.conns_per_user;
+      auto n = conn % o.conns_per_user;
+      auto node = node_of_connection(
+          user, n, o.users, static_cast<std::uint32_t>(o.targets.size()));
       ++round.in_flight;
-      ctx.pool.open(conn, ws_target(o, ctx.roster.users[user], user,
-                                    conn % o.conns_per_user));
+      ctx.pool.open(conn, node, ws_target(o, ctx.roster.users[user], user, n));
     }
   };
   ctx.flow.opened = [&](std::uint32_t) {
@@ -126,10 +129,25 @@ bool open_connections(run_context& ctx) {
   return r.conns_failed == 0;
 }
 
+/// The sum of `read` over every --server-pid; nullopt when there is none
+/// or one cannot be read (a node that exited would make a partial sum look
+/// like a lighter server).
+template <class Value, class Reader>
+std::optional<Value> sum_over_servers(const bench_options& o, Reader read) {
+  if (o.server_pids.empty()) return std::nullopt;
+  Value total{};
+  for (int pid : o.server_pids) {
+    auto value = read(pid);
+    if (!value) return std::nullopt;
+    total += *value;
+  }
+  return total;
+}
+
 resource_mark mark_resources(const bench_options& o) {
   resource_mark mark;
   mark.at_ns = now_ns();
-  if (o.server_pid) mark.server_cpu_s = cpu_seconds(*o.server_pid);
+  mark.server_cpu_s = sum_over_servers<double>(o, cpu_seconds);
   if (o.db_pid) mark.db_cpu_s = tree_cpu_seconds(*o.db_pid);
   mark.tool_cpu_s = own_cpu_seconds();
   return mark;
@@ -146,8 +164,7 @@ void record_window(bench_result& r, const resource_mark& begin,
 }
 
 std::optional<std::uint64_t> server_rss_kib(const bench_options& o) {
-  if (!o.server_pid) return std::nullopt;
-  return rss_kib(*o.server_pid);
+  return sum_over_servers<std::uint64_t>(o, rss_kib);
 }
 
 void count_rows_before(run_context& ctx) {

@@ -27,14 +27,14 @@ bool open_connections(run_context& ctx);
 /// every connection opened.
 bool prepare_traffic(run_context& ctx);
 
-/// Reads the counters of --server-pid, --db-pid and this process.
+/// Reads the counters of --server-pid (summed), --db-pid and this process.
 resource_mark mark_resources(const bench_options& options);
 
 /// Fills the window's length and CPU figures from two marks.
 void record_window(bench_result& result, const resource_mark& begin,
                    const resource_mark& end);
 
-/// Server RSS in KiB, when --server-pid was given and readable.
+/// Server RSS in KiB (summed over --server-pid), when given and readable.
 std::optional<std::uint64_t> server_rss_kib(const bench_options& options);
 
 /// Counts database rows before the traffic (--db-url only).

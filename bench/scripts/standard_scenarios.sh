@@ -56,7 +56,8 @@ EOF
 }
 
 # run_tool SERVER SCENARIO REPEAT MODE [ARGS...]: one parley-bench run. Its
-# table goes to the terminal; its JSON line, tagged, to runs_file.
+# table goes to the terminal; its JSON line, tagged, to runs_file. Every
+# running server (all nodes of a cluster) must still run afterwards.
 run_tool() {
   local server=$1 scenario=$2 repeat=$3 mode=$4
   shift 4
@@ -71,13 +72,13 @@ run_tool() {
   local json
   json=$(tail -n 1 "$out")
   [[ $json == \{* ]] || json=null
-  local alive=true
-  process_running "$server_pid" || alive=false
+  local alive=true dead_log
+  dead_log=$(servers_alive) || alive=false
   printf '{"server":"%s","scenario":"%s","repeat":%d,"exit":%d,"seconds":%d,"server_alive":%s,"sqlite_rows_before":%s,"sqlite_rows_after":%s,"result":%s}\n' \
     "$server" "$scenario" "$repeat" "$status" $((SECONDS - began)) "$alive" \
     "$rows_before" "$rows_after" "$json" >>"$runs_file"
   ((status == 0)) || log "$server: $scenario exited $status (output: $out)"
-  $alive || die "$server exited during $scenario (log: $server_log)"
+  $alive || die "a server of $server exited during $scenario (log: $dead_log)"
 }
 
 # settle_database DATABASE: finishes the background work a scenario leaves

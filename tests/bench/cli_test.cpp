@@ -28,8 +28,9 @@ TEST_CASE("a mode alone gives the documented defaults") {
   REQUIRE(result.options);
   const auto& o = *result.options;
   CHECK(o.mode == bench_mode::throughput);
-  CHECK(o.host == "127.0.0.1");
-  CHECK(o.port == 8080);
+  REQUIRE(o.targets.size() == 1);
+  CHECK(o.targets[0].host == "127.0.0.1");
+  CHECK(o.targets[0].port == 8080);
   CHECK(o.users == 1000);
   CHECK(o.conns_per_user == 1);
   CHECK(o.signup_parallelism == 8);
@@ -40,7 +41,7 @@ TEST_CASE("a mode alone gives the documented defaults") {
   CHECK(o.inflight == 10);
   CHECK(o.pairing == pairing_kind::pairs);
   CHECK(o.protocol == protocol_kind::parley);
-  CHECK_FALSE(o.server_pid);
+  CHECK(o.server_pids.empty());
   CHECK_FALSE(o.db_pid);
   CHECK(o.users_file.empty());
   CHECK(o.db_url.empty());
@@ -90,8 +91,7 @@ TEST_CASE("every option is read, with a space or an equals sign") {
   REQUIRE(result.options);
   const auto& o = *result.options;
   CHECK(o.mode == bench_mode::rate);
-  CHECK(o.host == "10.1.2.3");
-  CHECK(o.port == 9000);
+  CHECK(o.targets == std::vector<target_address>{{"10.1.2.3", 9000}});
   CHECK(o.users == 500);
   CHECK(o.conns_per_user == 4);
   CHECK(o.users_file == "/tmp/u");
@@ -99,7 +99,7 @@ TEST_CASE("every option is read, with a space or an equals sign") {
   CHECK(o.connect_parallelism == 9);
   CHECK(o.user_prefix == "x.y-");
   CHECK(o.source_addresses == 8);
-  CHECK(*o.server_pid == 42);
+  CHECK(o.server_pids == std::vector<int>{42});
   CHECK(*o.db_pid == 43);
   CHECK(o.warmup_s == 0);
   CHECK(o.window_s == 1.5);
@@ -114,9 +114,80 @@ TEST_CASE("every option is read, with a space or an equals sign") {
 }
 
 TEST_CASE("localhost and bracketed hosts are accepted as targets") {
-  CHECK(parse({"conns", "--target", "localhost:1"}).options->host ==
+  CHECK(parse({"conns", "--target", "localhost:1"}).options->targets[0].host ==
         "127.0.0.1");
-  CHECK(parse({"conns", "--target", "[::1]:80"}).options->host == "::1");
+  CHECK(parse({"conns", "--target", "[::1]:80"}).options->targets[0].host ==
+        "::1");
+}
+
+TEST_CASE("--targets reads every node in order, repeats included") {
+  auto result = parse({"throughput", "--targets",
+                       "10.0.0.1:81,localhost:82,[::1]:83,"
+                       "10.0.0.1:81"});
+  REQUIRE(result.options);
+  CHECK(
+      result.options->targets ==
+      std::vector<target_address>{
+          {"10.0.0.1", 81}, {"127.0.0.1", 82}, {"::1", 83}, {"10.0.0.1", 81}});
+  auto one = parse({"conns", "--targets=127.0.0.1:9000"});
+  REQUIRE(one.options);
+  CHECK(one.options->targets ==
+        std::vector<target_address>{{"127.0.0.1", 9000}});
+}
+
+TEST_CASE("--targets takes up to max_targets nodes") {
+  std::string list;
+  for (std::size_t i = 0; i < max_targets; ++i)
+    list +=
+        (i ? "," : "") + std::string("127.0.0.1:") + std::to_string(1000 + i);
+  auto result = parse({"rate", "--rate", "10", "--targets", list});
+  REQUIRE(result.options);
+  CHECK(result.options->targets.size() == max_targets);
+  CHECK(error_of({"rate", "--rate", "10", "--targets", list + ",h:1"}) ==
+        "--targets names 65 nodes, at most 64");
+}
+
+TEST_CASE("malformed --targets lists are errors that quote the bad entry") {
+  for (auto bad : {"", ",", "h:1,", ",h:1", "h:1,,h:2", "h:1,h", "h:1;h:2",
+                   "h:1 h:2", "h:1,:2", "h:1,h:0", "h:1,[]:5"}) {
+    CAPTURE(bad);
+    CHECK(error_of({"conns", "--targets", bad}).find("--targets expects") == 0);
+  }
+  CHECK(error_of({"conns", "--targets", "a:1,b"}) ==
+        "--targets expects HOST:PORT,HOST:PORT,..., got 'b' in 'a:1,b'");
+  CHECK(error_of({"conns", "--targets"}) == "--targets needs a value");
+}
+
+TEST_CASE("--server-pid takes one process or a list, one per node") {
+  CHECK(parse({"conns", "--server-pid", "7,8,9"}).options->server_pids ==
+        std::vector<int>{7, 8, 9});
+  CHECK(parse({"conns", "--server-pid=7"}).options->server_pids ==
+        std::vector<int>{7});
+}
+
+TEST_CASE("a malformed --server-pid list is an error") {
+  for (auto bad : {"", ",", "7,", ",7", "7,,8", "7,x", "7;8", "7,0", "-7"}) {
+    CAPTURE(bad);
+    CHECK(
+        error_of({"conns", "--server-pid", bad}).find("--server-pid expects") ==
+        0);
+  }
+}
+
+TEST_CASE("--target and --targets together are refused, in either order") {
+  auto why = "give --target HOST:PORT or --targets HOST:PORT,HOST:PORT,..., "
+             "not both";
+  CHECK(error_of({"conns", "--target", "h:1", "--targets", "h:1,h:2"}) == why);
+  CHECK(error_of({"conns", "--targets", "h:1,h:2", "--target", "h:1"}) == why);
+  CHECK(error_of({"conns", "--targets=h:1", "--target=h:1"}) == why);
+}
+
+TEST_CASE("targets print as HOST:PORT joined by commas, IPv6 in brackets") {
+  CHECK(target_text({"127.0.0.1", 80}) == "127.0.0.1:80");
+  CHECK(target_text({"::1", 80}) == "[::1]:80");
+  CHECK(targets_text({{"a", 1}, {"::1", 2}, {"a", 1}}) == "a:1,[::1]:2,a:1");
+  CHECK(targets_text({}).empty());
+  CHECK(usage_text().find("--targets") != std::string::npos);
 }
 
 TEST_CASE("--help wins over everything else") {
@@ -162,7 +233,8 @@ TEST_CASE("numbers out of range or malformed are errors") {
 
 TEST_CASE("malformed targets are errors") {
   for (auto bad : {"127.0.0.1", ":8080", "host:", "host:0", "host:65536",
-                   "host:80x", "[]:80"}) {
+                   "host:80x", "[]:80", "::1:80", "[::1:80", "h st:80",
+                   "h:1;h:2", "[fe80::1%eth0]:80"}) {
     CAPTURE(bad);
     CHECK(error_of({"conns", "--target", bad}).find("--target expects") == 0);
   }

@@ -105,6 +105,7 @@ TEST_CASE("every documented key is present, unmeasured ones as null") {
   for (auto key : {"mode",
                    "protocol",
                    "target",
+                   "targets",
                    "users",
                    "conns_per_user",
                    "pairing",
@@ -183,7 +184,7 @@ TEST_CASE("every documented key is present, unmeasured ones as null") {
   }
   CHECK(doc["cpu_server_s"].IsNull());
   CHECK(doc["db_rows_added"].IsNull());
-  CHECK(doc.MemberCount() == 88); // with the login and ack keys
+  CHECK(doc.MemberCount() == 89); // with the login, ack and targets keys
 }
 
 TEST_CASE("the seed protocol reports no acks rather than zero") {
@@ -257,4 +258,27 @@ TEST_CASE("client acks show in the table and the JSON line only when on") {
   CHECK(doc["ack_every"].GetUint64() == 10);
   CHECK(doc["ack_frames_sent"].GetUint64() == 12);
   CHECK(doc["ack_frames_refused"].GetUint64() == 0);
+}
+
+TEST_CASE("one target is the default and shows in target and targets") {
+  auto doc = json_of(clean_throughput());
+  CHECK(std::string(doc["target"].GetString()) == "127.0.0.1:8080");
+  REQUIRE(doc["targets"].IsArray());
+  REQUIRE(doc["targets"].Size() == 1);
+  CHECK(std::string(doc["targets"][0].GetString()) == "127.0.0.1:8080");
+}
+
+TEST_CASE("a run on several nodes names them all, in order, repeats "
+          "included") {
+  auto r = clean_throughput();
+  r.options.targets = {{"127.0.0.1", 9001}, {"::1", 9002}, {"127.0.0.1", 9001}};
+  auto doc = json_of(r);
+  CHECK(std::string(doc["target"].GetString()) ==
+        "127.0.0.1:9001,[::1]:9002,127.0.0.1:9001");
+  REQUIRE(doc["targets"].Size() == 3);
+  CHECK(std::string(doc["targets"][1].GetString()) == "[::1]:9002");
+  CHECK(std::string(doc["targets"][2].GetString()) == "127.0.0.1:9001");
+  CHECK(format_table(r).find(
+            "-> 127.0.0.1:9001,[::1]:9002,127.0.0.1:9001 (parley)") !=
+        std::string::npos);
 }

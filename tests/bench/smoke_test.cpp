@@ -2,66 +2,20 @@
 // file: the JSON line parses and shows a clean run. Correctness only, never
 // timing.
 #include <cstdio>
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
-#include <sys/wait.h>
-#include <vector>
 
 #include <doctest/doctest.h>
-#include <rapidjson/document.h>
 
+#include "tests/bench/bench_run.hpp"
 #include "tests/support/node_process.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace {
 
 using parley::testing::node_process;
+using parley::testing::parse_json;
+using parley::testing::run_bench;
 using parley::testing::test_database;
-
-/// What a parley-bench run printed and how it ended.
-struct bench_run {
-  int exit_code = -1;
-  std::string last_line;
-};
-
-std::string bench_binary() {
-  const char* path = std::getenv("PARLEY_BENCH_BINARY");
-  if (!path) throw std::runtime_error("PARLEY_BENCH_BINARY is not set");
-  return path;
-}
-
-/// Runs parley-bench with `args` (no shell metacharacters in them) and
-/// keeps the last line of its standard output.
-bench_run run_bench(const std::string& args) {
-  auto command = "'" + bench_binary() + "' " + args;
-  FILE* out = popen(command.c_str(), "r");
-  REQUIRE(out != nullptr);
-  bench_run result;
-  std::string line;
-  char chunk[4096];
-  while (std::fgets(chunk, sizeof chunk, out)) {
-    line += chunk;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      if (!line.empty()) result.last_line = line;
-      line.clear();
-    }
-  }
-  if (!line.empty()) result.last_line = line;
-  int status = pclose(out);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  return result;
-}
-
-rapidjson::Document parse_json(const std::string& line) {
-  rapidjson::Document doc;
-  doc.Parse(line.c_str());
-  INFO("last line: " << line);
-  REQUIRE_FALSE(doc.HasParseError());
-  REQUIRE(doc.IsObject());
-  return doc;
-}
 
 /// Starts a node, runs `mode_args` against it, checks the run is clean.
 void check_clean_run(const std::string& mode_args) {
