@@ -79,6 +79,13 @@ void beat(self_pointer self) {
   st.view->set_joined(st.heartbeat_ok);
   auto members = st.table->members();
   if (members) {
+    std::vector<std::string> expected;
+    for (const auto& member : *members)
+      if (member.name != st.me.name &&
+          std::chrono::milliseconds{member.heartbeat_age_ms} <
+              st.timing.stale_after)
+        expected.push_back(member.name);
+    st.view->set_expected(std::move(expected));
     self->send(st.peers, members_atom::value, *members);
     self->request(st.peers, st.timing.beat, links_atom::value)
         .then(
