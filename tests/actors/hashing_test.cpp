@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -191,6 +192,13 @@ TEST_CASE_FIXTURE(hashing_fixture,
 TEST_CASE_FIXTURE(hashing_fixture,
                   "hashing workers run at the idle CPU priority and no other "
                   "thread does") {
+  // Workers of earlier cases (a timed-out one finishes its hash first)
+  // must be gone before the count means anything.
+  auto quiet_by = std::chrono::steady_clock::now() + hashing_wait;
+  while (threads_with_policy(SCHED_IDLE) != 0 &&
+         std::chrono::steady_clock::now() < quiet_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(threads_with_policy(SCHED_IDLE) == 0);
   // Both jobs wait until both run, so each is on its own worker.
   auto probe = std::make_shared<worker_probe>(0, 2);
   hashing_config config{2, 4};
