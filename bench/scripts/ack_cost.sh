@@ -231,16 +231,7 @@ run_ack_cost() {
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
   ulimit -n "$(ulimit -Hn)"
-  local stamp
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  results_dir="$PWD/$build_dir/bench-results/$stamp-ack-cost"
-  mkdir -p "$results_dir"
-  runs_file="$results_dir/runs.jsonl"
-  : >"$runs_file"
-  bench_work=$(mktemp -d /tmp/parley-bench.XXXXXX)
-  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$bench_work/token.key"
-  bench_bin="$build_dir/bench/parley-bench"
-  [[ -x $bench_bin ]] || die "no $bench_bin after the build"
+  prepare_bench_run "%s-ack-cost"
   local node
   node=$(node_binary)
   local configs=("${ack_cost_configs[@]}")
@@ -274,5 +265,5 @@ EOF
   ack_cost_backend sqlite "${configs[@]}"
   log "load at the end: $(load_average)"
   print_ack_cost "$meta" "$runs_file" \
-    "$PWD/$build_dir/bench-results/$stamp-ack-cost.json"
+    "$results_dir.json"
 }

@@ -219,17 +219,8 @@ run_cluster() {
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
   ulimit -n "$(ulimit -Hn)"
-  local stamp
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  results_dir="$PWD/$build_dir/bench-results/$stamp-cluster"
-  mkdir -p "$results_dir"
-  runs_file="$results_dir/runs.jsonl"
-  : >"$runs_file"
-  bench_work=$(mktemp -d /tmp/parley-bench.XXXXXX)
   # One key for every node: a token from one node is good on all.
-  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$bench_work/token.key"
-  bench_bin="$build_dir/bench/parley-bench"
-  [[ -x $bench_bin ]] || die "no $bench_bin after the build"
+  prepare_bench_run "%s-cluster"
   parley_bin=$(node_binary)
   pg_bin=$(pg_bin_dir)
   start_postgres
@@ -271,5 +262,5 @@ EOF
     readiness="/healthz on ${#readiness_fallbacks[@]} node starts: /readyz answered 404 (no readiness endpoint yet)"
   fi
   print_cluster "$meta" "$runs_file" \
-    "$PWD/$build_dir/bench-results/$stamp-cluster.json" "$readiness"
+    "$results_dir.json" "$readiness"
 }

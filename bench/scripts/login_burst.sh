@@ -96,16 +96,7 @@ run_login_burst() {
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
   ulimit -n "$(ulimit -Hn)"
-  local stamp
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  results_dir="$PWD/$build_dir/bench-results/login-burst-$stamp"
-  mkdir -p "$results_dir"
-  runs_file="$results_dir/runs.jsonl"
-  : >"$runs_file"
-  bench_work=$(mktemp -d /tmp/parley-bench.XXXXXX)
-  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$bench_work/token.key"
-  bench_bin="$build_dir/bench/parley-bench"
-  [[ -x $bench_bin ]] || die "no $bench_bin after the build"
+  prepare_bench_run "login-burst-%s"
   local this_tree
   this_tree=$(node_binary)
   [[ -z $against || -x $against ]] || die "bench: --against $against is not executable"
@@ -127,5 +118,5 @@ run_login_burst() {
     if [[ -n $against ]]; then burst_server against "$against" "$r"; fi
   done
   log "load at the end $(load_average)"
-  print_burst_summary "$PWD/$build_dir/bench-results/login-burst-$stamp.json"
+  print_burst_summary "$results_dir.json"
 }

@@ -36,6 +36,23 @@ set_scenario_sizes() {
   inflight=10
 }
 
+# prepare_bench_run FORMAT: a results directory build/bench-results/NAME,
+# where NAME is FORMAT with %s replaced by the UTC time (its JSON summary
+# goes to $results_dir.json), an empty runs file, a work directory with a
+# fresh token key, and the load tool.
+prepare_bench_run() {
+  local stamp
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  results_dir="$PWD/$build_dir/bench-results/${1//%s/$stamp}"
+  mkdir -p "$results_dir"
+  runs_file="$results_dir/runs.jsonl"
+  : >"$runs_file"
+  bench_work=$(mktemp -d /tmp/parley-bench.XXXXXX)
+  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$bench_work/token.key"
+  bench_bin="$build_dir/bench/parley-bench"
+  [[ -x $bench_bin ]] || die "no $bench_bin after the build"
+}
+
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 bench_cleanup() {
@@ -161,16 +178,7 @@ run_standard_scenarios() {
   (($(ulimit -n) >= needed)) \
     || die "bench: needs $needed open files, the hard limit is $(ulimit -Hn)"
 
-  local stamp
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  results_dir="$PWD/$build_dir/bench-results/$stamp"
-  mkdir -p "$results_dir"
-  runs_file="$results_dir/runs.jsonl"
-  : >"$runs_file"
-  bench_work=$(mktemp -d /tmp/parley-bench.XXXXXX)
-  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$bench_work/token.key"
-  bench_bin="$build_dir/bench/parley-bench"
-  [[ -x $bench_bin ]] || die "no $bench_bin after the build"
+  prepare_bench_run "%s"
   parley_bin=$(node_binary)
   seed_bin=
   if $baseline; then
@@ -219,6 +227,6 @@ EOF
 
   local status=0
   print_summary "$meta" "$runs_file" "$((SECONDS - started))" "$(load_average)" \
-    "$PWD/$build_dir/bench-results/$stamp.json" || status=$?
+    "$results_dir.json" || status=$?
   return "$status"
 }
