@@ -19,6 +19,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
 
+#include "actors/hash_helper.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/node_context.hpp"
 #include "gateway/server/connection_set.hpp"
@@ -30,6 +31,9 @@ namespace {
 
 namespace net = boost::asio;
 using namespace parley;
+
+/// Password hashing runs in helper processes of this very executable.
+constexpr const char* hash_helper_executable = "/proc/self/exe";
 
 /// Sessions get this long to finish after their sockets were closed.
 constexpr auto session_drain_timeout = std::chrono::seconds(5);
@@ -94,12 +98,13 @@ int run_node(const options& opts) {
   // sleeps traded the same way; --actor-threads 1 changed neither.
   cfg.set("scheduler.policy", caf::atom("stealing"));
   caf::actor_system sys{cfg};
+  hashing_config hashing{opts.hash_workers, 64};
+  hashing.helper_executable = hash_helper_executable;
   node_context node{sys,
                     opts,
                     std::get<auth::paseto_key>(key),
                     spawn_node_actors(sys, std::move(*writer_db),
-                                      std::move(*reader_db),
-                                      hashing_config{opts.hash_workers, 64}),
+                                      std::move(*reader_db), hashing),
                     {}};
   connection_set connections;
   auto server = std::make_shared<listener>(ioc, node, connections);
@@ -141,6 +146,8 @@ int run_node(const options& opts) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // A hashing helper started by this node's hashing pool, not a node.
+  if (auto status = run_hash_helper_if_asked(argc, argv)) return *status;
   auto parsed = parse_options(argc, argv);
   if (std::holds_alternative<help_requested>(parsed)) {
     std::cout << usage_text();
