@@ -37,6 +37,9 @@ namespace {
 /// The helper's end of the socket.
 constexpr int helper_fd = 3;
 
+/// How helpers show in ps and top.
+constexpr const char* helper_name = "parley-hasher";
+
 /// Fields are passwords (at most limits::max_password_bytes) and hashes;
 /// anything larger means the two ends disagree.
 constexpr std::uint32_t max_field_bytes = 64 * 1024;
@@ -134,6 +137,7 @@ std::optional<int> run_hash_helper_if_asked(int argc, char** argv) {
   // that died before this line is caught by the parent check.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != std::atoi(argv[2])) return 1;
+  prctl(PR_SET_NAME, helper_name);
   // The node's sockets must not stay open in here.
   close_range(helper_fd + 1, ~0U, 0);
   setsid(); // a session of its own is a scheduling group of its own
@@ -179,8 +183,8 @@ std::unique_ptr<hash_helper> hash_helper::start(const std::string& executable,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   auto parent = std::to_string(getpid());
   std::string flag = hash_helper_flag;
-  std::string program = executable;
-  char* argv[] = {program.data(), flag.data(), parent.data(), nullptr};
+  std::string name = helper_name;
+  char* argv[] = {name.data(), flag.data(), parent.data(), nullptr};
   pid_t pid = -1;
   auto status = posix_spawn(&pid, executable.c_str(), &actions, &attributes,
                             argv, environ);
