@@ -1,7 +1,8 @@
-// Password hashing with libsodium's crypto_pwhash_str (argon2id). The work
-// runs on detached workers, never on the network threads or CAF's
-// scheduler, and at the lowest CPU priority, so a burst of logins cannot
-// stall message traffic.
+// The hashing pool: a dispatcher on CAF's scheduler in front of detached
+// workers. Each worker owns a helper process (actors/hash_helper.cpp) that
+// computes argon2id at a lower CPU priority in a scheduling group of its
+// own, so that a burst of logins costs logins latency, not messages. The
+// worker blocks on its helper; the dispatcher never blocks.
 //
 // A job's life: queued ─► running on a worker ─► answered, worker idle.
 // When its deadline passes first, the caller is answered with
@@ -10,51 +11,31 @@
 // would run more hashes than `workers` at once.
 #include "actors/hashing.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <mutex>
-#include <pthread.h>
-#include <sched.h>
+#include <optional>
 #include <sodium.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <caf/all.hpp>
 
+#include "actors/hash_helper.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
 namespace parley {
 
+/// Guarded by `mutex`: the worker replaces `helper` (under the lock) and
+/// calls it (outside: only the worker does); the pool interrupts it at
+/// shutdown.
+struct helper_slot {
+  std::mutex mutex;
+  std::unique_ptr<hash_helper> helper;
+  bool stopping = false;
+};
+
 namespace {
 
 using self_pointer = hashing_pool_actor::stateful_pointer<hashing_state>;
-
-/// Lowest nice value, for kernels or sandboxes that refuse SCHED_IDLE.
-constexpr int lowest_nice = 19;
-
-/// Puts the calling thread below every normal thread of the machine.
-/// argon2id is ~0.1 s of pure CPU per login; at normal priority two workers
-/// take both cores from the network thread, the actors and the database in
-/// equal shares (p99 of unrelated messages went to 0.4-0.7 s during 150
-/// logins). SCHED_IDLE runs a worker only when a core has nothing else to
-/// do: a burst then costs logins latency, not messages. Logins starved by a
-/// saturated machine time out and answer 503 rather than slow messages.
-void yield_cpu_to_messaging() {
-  sched_param param{};
-  param.sched_priority = 0;
-  auto error = pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
-  if (error == 0) return;
-  // On Linux PRIO_PROCESS with a thread id sets that thread's nice value.
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), lowest_nice) == 0)
-    return;
-  static std::once_flag reported;
-  std::call_once(reported, [error] {
-    std::cerr << "parley: hashing runs at normal CPU priority: "
-              << std::strerror(error) << std::endl;
-  });
-}
 
 /// Calls the observer's hooks around one job, when there is an observer.
 class observed_job {
@@ -73,29 +54,97 @@ private:
   hashing_observer* observer_;
 };
 
-/// A detached worker: blocking argon2id calls on a thread of its own. CAF
-/// 0.17 runs a detached actor's behaviour factory on that thread too, so
-/// the priority set here is the worker's and nobody else's.
+/// A worker's state; everything here runs on the worker's own thread.
+struct hash_worker_state {
+  std::shared_ptr<helper_slot> slot;
+  std::string executable; ///< empty: compute on this thread
+  std::shared_ptr<hashing_observer> observer;
+  static inline const char* name = "hash_worker";
+
+  /// The helper to use, started on this thread when there is none (it dies
+  /// with the thread that started it); null: compute here instead.
+  hash_helper* helper() {
+    std::lock_guard<std::mutex> guard{slot->mutex};
+    if (slot->helper || executable.empty() || slot->stopping)
+      return slot->helper.get();
+    std::string error;
+    slot->helper = hash_helper::start(executable, error);
+    if (!slot->helper) {
+      // Hashing still works, on this thread: said once per worker.
+      std::cerr << "parley: hashing in the node itself: " << error << std::endl;
+      executable.clear();
+    }
+    return slot->helper.get();
+  }
+
+  /// Drops a helper that failed; the next call starts a fresh one.
+  void drop_helper() {
+    std::lock_guard<std::mutex> guard{slot->mutex};
+    slot->helper.reset();
+  }
+
+  bool stopping() {
+    std::lock_guard<std::mutex> guard{slot->mutex};
+    return slot->stopping;
+  }
+
+  /// `on_helper` on the helper (once more on a fresh one when the first
+  /// turns out dead), or `here` without a helper; nullopt when helpers
+  /// failed or the pool is stopping.
+  template <class T, class OnHelper, class Here>
+  std::optional<T> run(OnHelper on_helper, Here here) {
+    observed_job job{observer.get()};
+    for (int attempt = 0; attempt < 2 && !stopping(); ++attempt) {
+      auto* current = helper();
+      if (!current) return here();
+      if (auto result = on_helper(*current)) return result;
+      drop_helper();
+    }
+    return std::nullopt;
+  }
+};
+
+using worker_pointer = hasher_actor::stateful_pointer<hash_worker_state>;
+
+caf::error hashing_failed() {
+  return make_error(error_code::unavailable, "password hashing failed");
+}
+
+/// A detached worker: blocking calls on a thread of its own. CAF 0.17 runs
+/// a detached actor's behaviour factory on that thread too, so the helper
+/// started here is tied to it.
 hasher_actor::behavior_type
-hash_worker(std::shared_ptr<hashing_observer> observer) {
-  yield_cpu_to_messaging();
+hash_worker(worker_pointer self, std::shared_ptr<helper_slot> slot,
+            std::string executable,
+            std::shared_ptr<hashing_observer> observer) {
+  auto& st = self->state;
+  st.slot = std::move(slot);
+  st.executable = std::move(executable);
+  st.observer = std::move(observer);
+  st.helper(); // started before the first login needs it
   return {
-      [observer](hash_atom,
-                 const std::string& password) -> caf::result<std::string> {
-        observed_job job{observer.get()};
-        char out[crypto_pwhash_STRBYTES];
-        if (crypto_pwhash_str(out, password.data(), password.size(),
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      [self](hash_atom,
+             const std::string& password) -> caf::result<std::string> {
+        auto hash = self->state.run<std::string>(
+            [&](hash_helper& helper) { return helper.hash(password); },
+            [&] {
+              return std::optional<std::string>(argon2id_hash(password));
+            });
+        if (!hash) return hashing_failed();
+        if (hash->empty())
           return make_error(error_code::overloaded,
                             "out of memory for hashing");
-        return std::string{out};
+        return std::move(*hash);
       },
-      [observer](verify_atom, const std::string& hash,
-                 const std::string& password) {
-        observed_job job{observer.get()};
-        return crypto_pwhash_str_verify(hash.c_str(), password.data(),
-                                        password.size()) == 0;
+      [self](verify_atom, const std::string& hash,
+             const std::string& password) -> caf::result<bool> {
+        auto match = self->state.run<bool>(
+            [&](hash_helper& helper) { return helper.verify(hash, password); },
+            [&] {
+              return std::optional<bool>(argon2id_verify(hash, password));
+            });
+        if (!match) return hashing_failed();
+        return *match;
       },
   };
 }
@@ -176,6 +225,15 @@ caf::result<T> dispatch(self_pointer self, Ts... xs) {
   return promise;
 }
 
+/// Shutdown: workers blocked on a helper return at once.
+void interrupt_helpers(self_pointer self) {
+  for (auto& slot : self->state.helpers) {
+    std::lock_guard<std::mutex> guard{slot->mutex};
+    slot->stopping = true;
+    if (slot->helper) slot->helper->interrupt();
+  }
+}
+
 /// Shutdown: nobody may wait out a timeout for a hash that will not come.
 void answer_all(self_pointer self, const caf::error& err) {
   for (auto& [worker, job] : self->state.running)
@@ -193,10 +251,14 @@ hashing_pool_actor::behavior_type hashing_impl(self_pointer self,
   if (sodium_init() < 0) CAF_RAISE_ERROR("libsodium failed to initialize");
   self->state.max_queued = config.max_queued;
   self->state.worker_timeout = config.worker_timeout;
-  for (std::size_t i = 0; i < config.workers; ++i)
-    self->state.idle.push_back(
-        self->spawn<caf::detached + caf::linked>(hash_worker, config.observer));
+  for (std::size_t i = 0; i < config.workers; ++i) {
+    auto slot = std::make_shared<helper_slot>();
+    self->state.helpers.push_back(slot);
+    self->state.idle.push_back(self->spawn<caf::detached + caf::linked>(
+        hash_worker, slot, config.helper_executable, config.observer));
+  }
   self->set_exit_handler([self](caf::exit_msg& msg) {
+    interrupt_helpers(self);
     answer_all(self, make_error(error_code::unavailable,
                                 "the server is shutting down"));
     self->quit(msg.reason);

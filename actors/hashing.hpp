@@ -1,4 +1,5 @@
-// Password hashing: a bounded pool of detached argon2id workers.
+// Password hashing: a bounded pool of detached workers, each handing its
+// argon2id work to a helper process of its own (actors/hash_helper.hpp).
 #pragma once
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
@@ -19,7 +21,7 @@
 
 namespace parley {
 
-/// Test hooks, called on a worker's own thread around each job (hash or
+/// Test hooks, called on a worker's thread around each job (hash or
 /// verify); production passes none.
 class hashing_observer {
 public:
@@ -38,8 +40,15 @@ struct hashing_config {
   /// A job running longer is answered with request_timeout; its worker
   /// takes no other job until the late result is in.
   caf::timespan worker_timeout = std::chrono::seconds(60);
+  /// The executable each worker starts with hash_helper_flag (the node's
+  /// own, "/proc/self/exe"); empty: hash on the workers' own threads.
+  std::string helper_executable = {};
   std::shared_ptr<hashing_observer> observer = nullptr; ///< tests only
 };
+
+/// One worker's helper process, shared with the pool so that shutdown can
+/// interrupt a job blocked on it (defined in actors/hashing.cpp).
+struct helper_slot;
 
 /// The pool as it sees itself: the public interface plus its own timer.
 using hashing_pool_actor = hasher_actor::extend<
@@ -68,6 +77,7 @@ struct hashing_state {
   std::uint64_t last_job_id = 0;
   std::size_t max_queued = 0;
   caf::timespan worker_timeout{};
+  std::vector<std::shared_ptr<helper_slot>> helpers; ///< one per worker
   static inline const char* name = "hashing";
 };
 

@@ -21,6 +21,7 @@
 #include <caf/all.hpp>
 
 #include "actors/cluster/cluster_node.hpp"
+#include "actors/hash_helper.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/node_context.hpp"
 #include "gateway/server/connection_set.hpp"
@@ -32,6 +33,9 @@ namespace {
 
 namespace net = boost::asio;
 using namespace parley;
+
+/// Password hashing runs in helper processes of this very executable.
+constexpr const char* hash_helper_executable = "/proc/self/exe";
 
 /// Sessions get this long to finish after their sockets were closed.
 constexpr auto session_drain_timeout = std::chrono::seconds(5);
@@ -118,6 +122,8 @@ int run_node(const options& opts) {
   auto settings = cluster_settings_of(opts);
   if (opts.cluster.enabled) configure_cluster_links(cfg, settings);
   caf::actor_system sys{cfg};
+  hashing_config hashing{opts.hash_workers, 64};
+  hashing.helper_executable = hash_helper_executable;
   auto view = std::make_shared<cluster_view>();
   std::optional<cluster_node> member;
   if (opts.cluster.enabled) {
@@ -133,8 +139,7 @@ int run_node(const options& opts) {
                     opts,
                     std::get<auth::paseto_key>(key),
                     spawn_node_actors(sys, std::move(*writer_db),
-                                      std::move(*reader_db),
-                                      hashing_config{opts.hash_workers, 64},
+                                      std::move(*reader_db), hashing,
                                       member ? member->peers : caf::actor{}),
                     {},
                     pending_frames{opts.max_pending_frames},
@@ -186,6 +191,8 @@ int run_node(const options& opts) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // A hashing helper started by this node's hashing pool, not a node.
+  if (auto status = run_hash_helper_if_asked(argc, argv)) return *status;
   auto parsed = parse_options(argc, argv);
   if (std::holds_alternative<help_requested>(parsed)) {
     std::cout << usage_text();

@@ -15,12 +15,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/standard_scenarios.sh"
 readonly burst_users=100 burst_rate_per_s=1000 burst_logins=150
 readonly burst_warmup_s=2 burst_window_s=10 burst_drain_s=30
 
-# burst_server NAME BINARY REPEAT: one repeat on a fresh process of BINARY:
-# the stream alone, then with the burst.
+# burst_server NAME BINARY PORT REPEAT: one repeat on a fresh process of
+# BINARY: the stream alone, then with the burst. The port stays the same
+# for all repeats, so that the users file (which names its target) is
+# reused.
 burst_server() {
-  local name=$1 repeat=$3 port
+  local name=$1 port=$3 repeat=$4
   parley_bin=$2
-  port=$(free_port)
   local database="bench_${name//-/_}"
   local db_url="postgresql://postgres@127.0.0.1:$pg_port/$database"
   local log_file="$results_dir/$name.log"
@@ -112,10 +113,14 @@ run_login_burst() {
   log "command: $invocation; against: ${against:-none}"
   # Interleaved, so that a change in the machine's load over the run falls
   # on both nodes alike.
-  local r
+  local r this_port against_port
+  this_port=$(free_port)
+  against_port=$(free_port)
   for ((r = 1; r <= repeat_total; r++)); do
-    burst_server this-tree "$this_tree" "$r"
-    if [[ -n $against ]]; then burst_server against "$against" "$r"; fi
+    burst_server this-tree "$this_tree" "$this_port" "$r"
+    if [[ -n $against ]]; then
+      burst_server against "$against" "$against_port" "$r"
+    fi
   done
   log "load at the end $(load_average)"
   print_burst_summary "$results_dir.json"

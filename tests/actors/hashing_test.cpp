@@ -1,19 +1,25 @@
-// The hashing pool: real argon2id on detached workers, bounded queue,
-// lowest CPU priority, and workers that stay busy past a deadline.
+// The hashing pool: real argon2id in helper processes (this executable,
+// started with hash_helper_flag) or on the workers' threads, a bounded
+// queue, a lower CPU priority in a session of its own, and workers that
+// stay busy past a deadline.
+#define DOCTEST_CONFIG_IMPLEMENT
 #include <algorithm>
 #include <condition_variable>
+#include <csignal>
 #include <dirent.h>
 #include <fstream>
 #include <mutex>
 #include <sched.h>
 #include <sstream>
 #include <string>
-#include <thread>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <vector>
 
 #include <caf/all.hpp>
 #include <doctest/doctest.h>
 
+#include "actors/hash_helper.hpp"
 #include "actors/hashing.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
@@ -31,10 +37,9 @@ constexpr auto hashing_wait = std::chrono::seconds(30);
 /// How long a probe waits for an event the test causes; a hang guard.
 constexpr auto probe_wait = std::chrono::seconds(30);
 
-/// Sees each job from inside its worker's thread: the thread's scheduling
-/// policy and the order of starts and ends. A job waits in job_started
-/// until the test lets it go, so a test can keep a worker busy for as long
-/// as it needs without sleeping.
+/// Sees each job from its worker's thread: the order of starts and ends. A
+/// job waits in job_started until the test lets it go, so a test can keep a
+/// worker busy for as long as it needs without sleeping.
 class worker_probe : public hashing_observer {
 public:
   /// Jobs up to number `let_through` (1-based) run at once; the rest wait
@@ -45,8 +50,7 @@ public:
 
   void job_started() override {
     std::unique_lock<std::mutex> lock{mutex_};
-    auto number = static_cast<int>(policies_.size()) + 1;
-    policies_.push_back(sched_getscheduler(0));
+    auto number = ++started_;
     events_.push_back("start " + std::to_string(number));
     ++running_;
     changed_.notify_all();
@@ -72,22 +76,15 @@ public:
   }
 
   /// Waits until `n` jobs have started; false after probe_wait.
-  bool wait_started(std::size_t n) {
+  bool wait_started(int n) {
     std::unique_lock<std::mutex> lock{mutex_};
-    return changed_.wait_for(lock, probe_wait,
-                             [&] { return policies_.size() >= n; });
+    return changed_.wait_for(lock, probe_wait, [&] { return started_ >= n; });
   }
 
   /// Waits until no job runs; false after probe_wait.
   bool wait_idle() {
     std::unique_lock<std::mutex> lock{mutex_};
     return changed_.wait_for(lock, probe_wait, [&] { return running_ == 0; });
-  }
-
-  /// The scheduling policy of the thread of each job, in start order.
-  std::vector<int> policies() {
-    std::lock_guard<std::mutex> lock{mutex_};
-    return policies_;
   }
 
   /// "start N" and "end N" in the order they happened.
@@ -102,33 +99,56 @@ private:
   int let_through_;
   int together_;
   int running_ = 0;
-  std::vector<int> policies_;
+  int started_ = 0;
   std::vector<int> finishing_;
   std::vector<std::string> events_;
 };
 
-/// Threads of this process whose scheduling policy is `policy`, read from
-/// /proc (field 41 of each task's stat).
-int threads_with_policy(int policy) {
-  int count = 0;
-  auto* dir = opendir("/proc/self/task");
+/// What /proc says about a child process of this one.
+struct child_process {
+  int pid = 0;
+  int session = 0;       ///< field 6 of stat
+  int nice = 0;          ///< field 19 of stat
+  std::string autogroup; ///< /proc/PID/autogroup; empty without autogroup
+};
+
+/// The running child processes of this process: the hashing helpers.
+std::vector<child_process> children() {
+  std::vector<child_process> found;
+  auto* dir = opendir("/proc");
   REQUIRE(dir != nullptr);
   while (auto* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    std::ifstream in(std::string("/proc/self/task/") + entry->d_name + "/stat");
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    std::string base = std::string("/proc/") + entry->d_name;
+    std::ifstream in(base + "/stat");
     std::string text((std::istreambuf_iterator<char>(in)),
                      std::istreambuf_iterator<char>());
     auto after_name = text.rfind(')');
-    if (after_name == std::string::npos) continue; // the thread just ended
+    if (after_name == std::string::npos) continue; // it just ended
     std::istringstream fields(text.substr(after_name + 1));
-    std::string field;
-    // Field 3 (state) comes first after the name; policy is field 41.
-    for (int i = 3; i <= 41 && fields >> field; ++i) {
-    }
-    if (fields && std::stoi(field) == policy) ++count;
+    std::vector<std::string> values(1); // field 3 (state) first
+    for (std::string field; fields >> field;)
+      values.push_back(field);
+    auto field = [&](std::size_t n) { return std::stoi(values.at(n - 2)); };
+    if (values.size() < 19 || values[1] == "Z" || field(4) != getpid())
+      continue;
+    child_process child;
+    child.pid = std::stoi(entry->d_name);
+    child.session = field(6);
+    child.nice = field(19);
+    std::ifstream group(base + "/autogroup");
+    std::getline(group, child.autogroup);
+    found.push_back(child);
   }
   closedir(dir);
-  return count;
+  return found;
+}
+
+/// A pool configuration whose workers hash in helper processes.
+hashing_config with_helpers(std::size_t workers, std::size_t max_queued) {
+  hashing_config config{workers, max_queued};
+  config.helper_executable = "/proc/self/exe";
+  return config;
 }
 
 struct hashing_fixture {
@@ -157,8 +177,15 @@ struct hashing_fixture {
 } // namespace
 
 TEST_CASE_FIXTURE(hashing_fixture,
-                  "a hashed password verifies and a wrong one does not") {
-  auto pool = sys.spawn(hashing_impl, hashing_config{1, 4});
+                  "a hashed password verifies and a wrong one does not, in "
+                  "a helper and on a worker's thread") {
+  bool in_helper = false;
+  SUBCASE("in a helper") {
+    in_helper = true;
+  }
+  SUBCASE("on a worker's thread") {}
+  auto pool = sys.spawn(hashing_impl,
+                        in_helper ? with_helpers(1, 4) : hashing_config{1, 4});
   auto stored = hash(pool, "correct horse");
   CHECK(stored.rfind("$argon2id$", 0) == 0);
   CHECK(stored.find("correct horse") == std::string::npos);
@@ -190,34 +217,52 @@ TEST_CASE_FIXTURE(hashing_fixture,
 }
 
 TEST_CASE_FIXTURE(hashing_fixture,
-                  "hashing workers run at the idle CPU priority and no other "
-                  "thread does") {
-  // Workers of earlier cases (a timed-out one finishes its hash first)
-  // must be gone before the count means anything.
-  auto quiet_by = std::chrono::steady_clock::now() + hashing_wait;
-  while (threads_with_policy(SCHED_IDLE) != 0 &&
-         std::chrono::steady_clock::now() < quiet_by)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  REQUIRE(threads_with_policy(SCHED_IDLE) == 0);
-  // Both jobs wait until both run, so each is on its own worker.
+                  "hashing runs in helper processes, each in a session of "
+                  "its own at a lower CPU priority") {
+  // Both jobs wait until both run, so each is on its own worker; once both
+  // are answered, both helpers have set themselves up.
   auto probe = std::make_shared<worker_probe>(0, 2);
-  hashing_config config{2, 4};
+  auto config = with_helpers(2, 4);
   config.observer = probe;
   auto pool = sys.spawn(hashing_impl, config);
   auto first =
       self->request(pool, hashing_wait, hash_atom::value, std::string{"one"});
   auto second =
       self->request(pool, hashing_wait, hash_atom::value, std::string{"two"});
-  REQUIRE(probe->wait_started(2));
-  // The workers are alive and hashing: exactly they are SCHED_IDLE, not the
-  // scheduler thread that spawned them, nor this one.
-  CHECK(threads_with_policy(SCHED_IDLE) == 2);
-  CHECK(sched_getscheduler(0) == SCHED_OTHER);
   for (auto* reply : {&first, &second})
     reply->receive(
         [](std::string& hash) { CHECK(hash.rfind("$argon2id$", 0) == 0); },
         [](caf::error& err) { FAIL(to_string(err)); });
-  CHECK(probe->policies() == std::vector<int>{SCHED_IDLE, SCHED_IDLE});
+  auto helpers = children();
+  REQUIRE(helpers.size() == 2);
+  for (auto& helper : helpers) {
+    CAPTURE(helper.pid);
+    CHECK(helper.nice == 5);
+    // A session of its own is a scheduling group of its own (autogroup),
+    // with a smaller share of the CPU than the node's.
+    CHECK(helper.session == helper.pid);
+    CHECK(helper.session != getsid(0));
+    if (!helper.autogroup.empty())
+      CHECK(helper.autogroup.find("nice 5") != std::string::npos);
+  }
+  // Nothing of the node itself was lowered.
+  CHECK(getpriority(PRIO_PROCESS, 0) == 0);
+  CHECK(sched_getscheduler(0) == SCHED_OTHER);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(hashing_fixture,
+                  "a helper that died is replaced without failing the job") {
+  auto pool = sys.spawn(hashing_impl, with_helpers(1, 4));
+  auto stored = hash(pool, "correct horse");
+  auto before = children();
+  REQUIRE(before.size() == 1);
+  // The worker reaps it; killing it is enough.
+  REQUIRE(kill(before.front().pid, SIGKILL) == 0);
+  CHECK(verify(pool, stored, "correct horse"));
+  auto after = children();
+  REQUIRE(after.size() == 1);
+  CHECK(after.front().pid != before.front().pid);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
@@ -226,7 +271,7 @@ TEST_CASE_FIXTURE(hashing_fixture,
                   "that job ends") {
   // One worker; every job waits for the test, so the deadline always wins.
   auto probe = std::make_shared<worker_probe>(0, 2);
-  hashing_config config{1, 1};
+  auto config = with_helpers(1, 1);
   config.worker_timeout = std::chrono::milliseconds(50);
   config.observer = probe;
   auto pool = sys.spawn(hashing_impl, config);
@@ -265,4 +310,10 @@ TEST_CASE_FIXTURE(hashing_fixture,
   CHECK(probe->wait_started(3));
   fourth.receive([](bool) {}, [](caf::error&) {});
   self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+int main(int argc, char** argv) {
+  // The pools above start this executable as their hashing helper.
+  if (auto status = run_hash_helper_if_asked(argc, argv)) return *status;
+  return doctest::Context(argc, argv).run();
 }
