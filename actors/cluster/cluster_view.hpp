@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -23,21 +24,41 @@ public:
     std::vector<std::string> members; ///< this node and the linked peers
     /// Live members in the table (fresh heartbeat), this node excluded.
     std::vector<std::string> expected;
+    /// The live member that registered first, this node included.
+    std::string oldest;
 
     /// When this node registered.
     std::chrono::steady_clock::time_point since{};
 
+    /// Links to the live members, this node counted as one.
+    std::size_t linked_count() const {
+      std::size_t linked = 1;
+      for (const auto& name : expected)
+        if (std::find(members.begin(), members.end(), name) != members.end())
+          ++linked;
+      return linked;
+    }
+
     /// Joined and linked to every live member, so that every message to a
-    /// user here reaches this node at once; after a grace period joined is
-    /// enough, so that one node that cannot be linked (a wrong
-    /// certificate) keeps no other node out of service.
+    /// user here reaches this node at once. After a grace period a quorum
+    /// is enough: more than half of the live members (this node counted),
+    /// or exactly half including the oldest. So one node that cannot be
+    /// linked (a certificate from another CA, an address the others cannot
+    /// reach) neither serves itself nor keeps the others out of service.
     bool ready() const {
       if (!joined) return false;
-      if (std::chrono::steady_clock::now() - since > link_grace) return true;
-      for (const auto& name : expected)
-        if (std::find(members.begin(), members.end(), name) == members.end())
-          return false;
-      return true;
+      auto linked = linked_count();
+      auto total = expected.size() + 1;
+      if (linked == total) return true;
+      if (!grace_over()) return false;
+      if (2 * linked != total) return 2 * linked > total;
+      return oldest == node ||
+             std::find(members.begin(), members.end(), oldest) != members.end();
+    }
+
+    /// Whether a starting node has waited long enough for its links.
+    bool grace_over() const {
+      return std::chrono::steady_clock::now() - since > link_grace;
     }
   };
 
@@ -56,9 +77,10 @@ public:
     current_.members = std::move(members);
   }
 
-  void set_expected(std::vector<std::string> expected) {
+  void set_expected(std::vector<std::string> expected, std::string oldest) {
     std::lock_guard<std::mutex> guard{mutex_};
     current_.expected = std::move(expected);
+    current_.oldest = std::move(oldest);
   }
 
   void enable(std::string node) {

@@ -64,6 +64,30 @@ void rejoin(self_pointer self) {
   self->send(st.peers, cluster_atom::value, st.me.name, st.me.incarnation);
 }
 
+/// Says when this node stops or starts serving for want of links, once the
+/// starting grace is over (cluster_view::snapshot::ready).
+void report_readiness(self_pointer self) {
+  auto& st = self->state;
+  auto view = st.view->read();
+  if (!view.grace_over() || !view.joined) return;
+  auto ready = view.ready();
+  if (st.reported_ready && *st.reported_ready == ready) return;
+  st.reported_ready = ready;
+  if (ready) {
+    caf::aout(self) << "parley: cluster: serving: linked to "
+                    << view.linked_count() << " of " << view.expected.size() + 1
+                    << " live members (this node included)" << std::endl;
+    return;
+  }
+  caf::aout(self) << "parley: cluster: not serving (/readyz answers 503): "
+                     "linked to "
+                  << view.linked_count() << " of " << view.expected.size() + 1
+                  << " live members (this node included), no quorum; is its "
+                     "certificate signed by the cluster's CA, and can the "
+                     "others reach its --cluster-advertise address?"
+                  << std::endl;
+}
+
 void beat(self_pointer self) {
   auto& st = self->state;
   auto alive = st.table->heartbeat(st.me.name, st.me.incarnation);
@@ -80,12 +104,18 @@ void beat(self_pointer self) {
   auto members = st.table->members();
   if (members) {
     std::vector<std::string> expected;
-    for (const auto& member : *members)
-      if (member.name != st.me.name &&
-          std::chrono::milliseconds{member.heartbeat_age_ms} <
+    auto oldest = st.me;
+    for (const auto& member : *members) {
+      if (member.name == st.me.name ||
+          std::chrono::milliseconds{member.heartbeat_age_ms} >=
               st.timing.stale_after)
-        expected.push_back(member.name);
-    st.view->set_expected(std::move(expected));
+        continue;
+      expected.push_back(member.name);
+      if (member.incarnation < oldest.incarnation)
+        oldest = node_identity{member.name, member.incarnation};
+    }
+    st.view->set_expected(std::move(expected), oldest.name);
+    report_readiness(self);
     self->send(st.peers, members_atom::value, *members);
     self->request(st.peers, st.timing.beat, links_atom::value)
         .then(

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -41,6 +42,8 @@ struct membership_state {
   std::shared_ptr<cluster_view> view;
   membership_timing timing;
   bool heartbeat_ok = true;
+  /// Whether this node served when it last said so (report_readiness).
+  std::optional<bool> reported_ready;
   /// Called when the others removed this node: its connections close, so
   /// that their clients resume elsewhere or here, on a node the others
   /// route to again.

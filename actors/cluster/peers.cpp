@@ -113,14 +113,28 @@ void connect(self_pointer self, const cluster_member& member) {
             if (!handle) return; // nothing published there (yet)
             // Linked before the hello goes out: every announcement made
             // from now on follows the hello on the same link.
+            st.unreachable.erase(member.name);
             if (!link(self, member.name, member.incarnation, handle)) return;
             self->send(handle, hello_atom::value, st.me.name, st.me.incarnation,
                        users_here(self), true);
           },
-          [self, member](caf::error&) {
+          [self, member](caf::error& err) {
             // Not reachable now; the next beat of the members table
-            // retries.
-            self->state.connecting.erase(member.name);
+            // retries. Said once per start of that node.
+            auto& st = self->state;
+            st.connecting.erase(member.name);
+            auto reported = st.unreachable.find(member.name);
+            if (reported != st.unreachable.end() &&
+                reported->second == member.incarnation)
+              return;
+            st.unreachable[member.name] = member.incarnation;
+            caf::aout(self)
+                << "parley: cluster: cannot link to node " << member.name
+                << " at " << member.host << ":" << member.port << ": "
+                << caf::to_string(err)
+                << " (retrying every beat; a certificate from another CA is "
+                   "refused)"
+                << std::endl;
           });
 }
 

@@ -41,6 +41,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -93,8 +94,11 @@ struct peers_state {
   registry_actor registry;
   std::vector<std::optional<peer_link>> slots;
   std::unordered_map<user_id, peer_mask> directory;
-  std::unordered_set<user_id> here;  ///< users with a user actor here
-  std::set<std::string> connecting;  ///< connects in flight, by peer name
+  std::unordered_set<user_id> here; ///< users with a user actor here
+  std::set<std::string> connecting; ///< connects in flight, by peer name
+  /// Peers whose last connect failed, by name: the incarnation that was
+  /// reported, so that a failure is logged once, not on every beat.
+  std::map<std::string, std::int64_t> unreachable;
   std::set<std::string> ever_linked; ///< names linked before, this run
   static inline const char* name = "peers";
 };

@@ -41,6 +41,9 @@ public:
   /// The database every node shares.
   const std::string& db_url() const { return database_.url(); }
 
+  /// That database's server side, to cut the nodes off from it.
+  test_database& database() { return database_; }
+
   /// The flags node `name` is started with.
   std::vector<std::string> node_args(const std::string& name) const;
 

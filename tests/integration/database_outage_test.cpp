@@ -43,8 +43,8 @@ TEST_CASE("after PostgreSQL dropped every connection the first login and the "
   CHECK(again.status == 200);
   auto id = send_and_ack(*alice_ws, bob.id, "after the outage");
   expect_next(*bob_ws, "incoming_message", id);
-  auto log = node.process().stderr_text();
-  INFO("node stderr: " << log);
+  auto log = node.process().stdout_text() + node.process().stderr_text();
+  INFO("node log: " << log);
   CHECK(count_of(log, "the database is unavailable") <= 1);
   CHECK(count_of(log, "the database is back") ==
         count_of(log, "the database is unavailable"));

@@ -250,6 +250,16 @@ bool node_process::wait_for_stderr(const std::string& text,
   return child.err_text.find(text) != std::string::npos;
 }
 
+bool node_process::wait_for_stdout(const std::string& text,
+                                   std::chrono::milliseconds timeout) {
+  auto& child = self_->child;
+  std::unique_lock<std::mutex> guard{child.mutex};
+  child.output_changed.wait_for(guard, timeout, [&] {
+    return child.out_text.find(text) != std::string::npos || child.out_closed;
+  });
+  return child.out_text.find(text) != std::string::npos;
+}
+
 std::string node_process::stdout_text() const {
   std::lock_guard<std::mutex> guard{self_->child.mutex};
   return self_->child.out_text;

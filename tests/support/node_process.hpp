@@ -60,6 +60,11 @@ public:
   bool wait_for_stderr(const std::string& text,
                        std::chrono::milliseconds timeout);
 
+  /// Waits until the node's stdout contains `text`; false when `timeout`
+  /// passes first or the node closes its output.
+  bool wait_for_stdout(const std::string& text,
+                       std::chrono::milliseconds timeout);
+
   /// Everything the node wrote to stdout so far.
   std::string stdout_text() const;
 

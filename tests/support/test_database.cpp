@@ -118,4 +118,18 @@ void test_database::drop_connections() {
                        name_ + "' AND pid <> pg_backend_pid()");
 }
 
+void test_database::refuse_connections() {
+  if (server_ == nullptr)
+    throw std::logic_error("refuse_connections needs a PostgreSQL database");
+  execute(server_,
+          "ALTER DATABASE \"" + name_ + "\" WITH ALLOW_CONNECTIONS false");
+}
+
+void test_database::accept_connections() {
+  if (server_ == nullptr)
+    throw std::logic_error("accept_connections needs a PostgreSQL database");
+  execute(server_,
+          "ALTER DATABASE \"" + name_ + "\" WITH ALLOW_CONNECTIONS true");
+}
+
 } // namespace parley::testing

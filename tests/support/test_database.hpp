@@ -36,11 +36,18 @@ public:
   /// would (postgresql only; throws for sqlite, which has no server).
   void drop_connections();
 
+  /// Makes the server refuse (or accept again) every new connection to the
+  /// database, superusers' included, as if it were away; with
+  /// drop_connections, an outage that lasts until accept_connections
+  /// (postgresql only).
+  void refuse_connections();
+  void accept_connections();
+
 private:
   std::string url_;
   std::optional<temp_dir> directory_; ///< sqlite only
-  std::string name_;          ///< postgresql: the database name
-  pg_conn* server_ = nullptr; ///< postgresql: the admin connection
+  std::string name_;                  ///< postgresql: the database name
+  pg_conn* server_ = nullptr;         ///< postgresql: the admin connection
 };
 
 } // namespace parley::testing
