@@ -8,6 +8,7 @@
 #include <caf/io/all.hpp>
 #include <caf/openssl/all.hpp>
 
+#include "actors/cluster/tls_error_queue.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -87,6 +88,12 @@ start_cluster(caf::actor_system& sys, const cluster_settings& settings,
             << node.me.incarnation << ") links on " << node.host << ":"
             << node.port << (tls ? " with mutual TLS" : " without TLS")
             << std::endl;
+  if (tls && !tls_error_queue_cleared())
+    std::cerr << "parley: cluster: warning: OpenSSL's error queue is not "
+                 "cleared for CAF's links in this build; a refused handshake "
+                 "(a node with another CA's certificate) can drop healthy "
+                 "links"
+              << std::endl;
   return node;
 }
 
