@@ -9,10 +9,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -22,9 +24,6 @@ namespace parley::persistence {
 
 namespace {
 
-// The UPDATEs skip rows they would not change, so an idle mark or presence
-// change does not write a new row version. A mark applies only where the
-// stored cursor is at least its base (store.hpp, delivery_mark).
 /// The statement's parts. The UPDATEs skip rows they would not change, so an
 /// idle mark or presence change does not write a new row version. A mark
 /// applies only where the stored cursor is at least its base (store.hpp,
@@ -212,6 +211,42 @@ struct receipt_arrays {
   }
 };
 
+/// A batch as the statements' parameters: $1-$15, and $16 the node's name
+/// in the cluster's statement.
+struct batch_parameters {
+  message_arrays messages;
+  mark_arrays marks;
+  presence_arrays presence;
+  receipt_arrays receipts;
+  const char* values[16];
+  bool cluster;
+
+  batch_parameters(const write_batch& batch,
+                   const std::vector<std::size_t>& rows,
+                   const std::string* cluster_node)
+      : marks(batch.delivered)
+      , presence(batch.presence)
+      , receipts(batch.receipts)
+      , values{}
+      , cluster(cluster_node != nullptr) {
+    for (auto row : rows)
+      messages.add(batch.messages[row]);
+    const char* all[] = {
+        messages.senders.close(),  messages.receivers.close(),
+        messages.contents.close(), messages.keys.close(),
+        messages.times.close(),    marks.ids.close(),
+        marks.devices.close(),     marks.bases.close(),
+        marks.throughs.close(),    presence.ids.close(),
+        presence.statuses.close(), receipts.owners.close(),
+        receipts.peers.close(),    receipts.delivered.close(),
+        receipts.read.close(),     cluster ? cluster_node->c_str() : nullptr,
+    };
+    std::copy(std::begin(all), std::end(all), values);
+  }
+
+  int count() const { return cluster ? 16 : 15; }
+};
+
 using result_pointer = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 [[noreturn]] void throw_failure(PGconn* connection, const PGresult* result) {
@@ -307,15 +342,6 @@ void link_streams(const PGresult* result, const std::vector<std::size_t>& rows,
 constexpr const char* statement_name = "parley_commit_batch";
 constexpr const char* cluster_statement_name = "parley_commit_cluster";
 
-/// Runs a statement without results (transaction control); throws like
-/// commit_in_one_statement.
-void run_plain(PGconn* connection, const char* sql) {
-  result_pointer result{PQexec(connection, sql), &PQclear};
-  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK &&
-      PQresultStatus(result.get()) != PGRES_TUPLES_OK)
-    throw_failure(connection, result.get());
-}
-
 } // namespace
 
 void prepare_batch_commit(PGconn* connection, bool cluster) {
@@ -330,54 +356,138 @@ void prepare_batch_commit(PGconn* connection, bool cluster) {
 
 void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                              const std::vector<std::size_t>& rows,
-                             std::vector<insert_outcome>& outcomes,
-                             const std::string* cluster_node) {
-  message_arrays messages;
-  for (auto row : rows)
-    messages.add(batch.messages[row]);
-  mark_arrays marks{batch.delivered};
-  presence_arrays presence{batch.presence};
-  receipt_arrays receipts{batch.receipts};
-  const char* values[] = {
-      messages.senders.close(),  messages.receivers.close(),
-      messages.contents.close(), messages.keys.close(),
-      messages.times.close(),    marks.ids.close(),
-      marks.devices.close(),     marks.bases.close(),
-      marks.throughs.close(),    presence.ids.close(),
-      presence.statuses.close(), receipts.owners.close(),
-      receipts.peers.close(),    receipts.delivered.close(),
-      receipts.read.close(),     cluster_node ? cluster_node->c_str() : nullptr,
-  };
-  constexpr int all = sizeof(values) / sizeof(values[0]);
-  result_pointer result{
-      PQexecPrepared(connection,
-                     cluster_node ? cluster_statement_name : statement_name,
-                     cluster_node ? all : all - 1, values, nullptr, nullptr, 0),
-      &PQclear};
+                             std::vector<insert_outcome>& outcomes) {
+  batch_parameters parameters{batch, rows, nullptr};
+  result_pointer result{PQexecPrepared(connection, statement_name,
+                                       parameters.count(), parameters.values,
+                                       nullptr, nullptr, 0),
+                        &PQclear};
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
     throw_failure(connection, result.get());
-  match_ids(result.get(), batch, rows, outcomes, cluster_node ? 1 : 0);
-  if (cluster_node) link_streams(result.get(), rows, outcomes);
+  match_ids(result.get(), batch, rows, outcomes, 0);
 }
 
-void begin_cluster_commit(PGconn* connection) {
-  // A node frozen inside a commit holds the lock: the server ends such a
-  // transaction after a while, and a writer waiting for the lock longer
-  // than that gives up (unavailable: the batch is written again by key).
-  // SET LOCAL, so that a reconnected session needs no set-up.
-  run_plain(connection,
-            "BEGIN; SET LOCAL idle_in_transaction_session_timeout = '5s'; "
-            "SET LOCAL lock_timeout = '8s'; "
-            "SELECT pg_advisory_xact_lock(7031947219)");
+namespace {
+
+/// Queues a statement without parameters on a pipeline.
+void send_plain(PGconn* connection, const char* sql) {
+  if (PQsendQueryParams(connection, sql, 0, nullptr, nullptr, nullptr, nullptr,
+                        0) != 1)
+    throw_failure(connection, nullptr);
 }
 
-void end_cluster_commit(PGconn* connection, bool commit) {
-  if (commit) {
-    run_plain(connection, "COMMIT");
-    return;
+/// What a pipeline answered, statement by statement, and its first error.
+struct pipeline_answers {
+  std::vector<result_pointer> results;
+  result_pointer first_error{nullptr, &PQclear};
+  bool connection_lost = false;
+};
+
+/// Reads `statements` results and the sync's. A statement's result is
+/// followed by a null; after the first error the server skips the rest
+/// until the sync (PGRES_PIPELINE_ABORTED).
+pipeline_answers read_pipeline(PGconn* connection, int statements) {
+  pipeline_answers answers;
+  for (int i = 0; i <= statements; ++i) {
+    result_pointer result{PQgetResult(connection), &PQclear};
+    if (!result) {
+      answers.connection_lost = true; // nothing more will come
+      return answers;
+    }
+    auto status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) return answers;
+    result_pointer end{PQgetResult(connection), &PQclear}; // the null
+    if (status == PGRES_FATAL_ERROR && !answers.first_error)
+      answers.first_error = std::move(result);
+    else
+      answers.results.push_back(std::move(result));
+    if (PQstatus(connection) != CONNECTION_OK) {
+      answers.connection_lost = true;
+      return answers;
+    }
   }
-  // The transaction failed or the connection is gone: nothing to keep.
-  result_pointer result{PQexec(connection, "ROLLBACK"), &PQclear};
+  return answers;
+}
+
+/// Takes the connection out of pipeline mode, reading what is left of a
+/// pipeline that failed half way; a fresh session (PQreset) when that does
+/// not work, so that no later statement finds the connection stuck.
+void leave_pipeline(PGconn* connection) {
+  if (PQpipelineStatus(connection) == PQ_PIPELINE_OFF ||
+      PQexitPipelineMode(connection) == 1)
+    return;
+  if (PQstatus(connection) == CONNECTION_OK &&
+      PQpipelineSync(connection) == 1) {
+    // Every statement's result and null, then the syncs; two nulls in a
+    // row mean nothing is pending any more.
+    constexpr int most_results = 64;
+    int nulls = 0;
+    for (int i = 0; i < most_results && nulls < 2; ++i) {
+      result_pointer result{PQgetResult(connection), &PQclear};
+      if (!result) {
+        ++nulls;
+        continue;
+      }
+      nulls = 0;
+      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC &&
+          PQexitPipelineMode(connection) == 1)
+        return;
+    }
+  }
+  PQreset(connection);
+}
+
+/// Leaves pipeline mode however the scope ends.
+struct pipeline_scope {
+  PGconn* connection;
+  ~pipeline_scope() { leave_pipeline(connection); }
+};
+
+} // namespace
+
+void commit_in_cluster(PGconn* connection, const write_batch& batch,
+                       const std::vector<std::size_t>& rows,
+                       std::vector<insert_outcome>& outcomes,
+                       const std::string& cluster_node) {
+  batch_parameters parameters{batch, rows, &cluster_node};
+  // One round trip: the statements go out together and the server runs
+  // them in order. The lock makes the writers commit one at a time, so ids
+  // ascend in commit order across the cluster; a node frozen inside a
+  // commit holds it, so the server ends such a transaction after a while,
+  // and a writer waiting for the lock longer than that gives up
+  // (unavailable: the batch is written again by key). SET LOCAL, so that a
+  // reconnected session needs no set-up.
+  if (PQenterPipelineMode(connection) != 1) throw_failure(connection, nullptr);
+  pipeline_scope scope{connection};
+  send_plain(connection, "BEGIN");
+  send_plain(connection, "SET LOCAL idle_in_transaction_session_timeout = "
+                         "'5s'");
+  send_plain(connection, "SET LOCAL lock_timeout = '8s'");
+  send_plain(connection, "SELECT pg_advisory_xact_lock(7031947219)");
+  if (PQsendQueryPrepared(connection, cluster_statement_name,
+                          parameters.count(), parameters.values, nullptr,
+                          nullptr, 0) != 1)
+    throw_failure(connection, nullptr);
+  send_plain(connection, "COMMIT");
+  if (PQpipelineSync(connection) != 1) throw_failure(connection, nullptr);
+  constexpr int statements = 6;
+  auto answers = read_pipeline(connection, statements);
+  if (answers.connection_lost) throw_failure(connection, nullptr);
+  leave_pipeline(connection);
+  if (answers.first_error) {
+    // The transaction failed and waits for its end; nothing is kept.
+    result_pointer rollback{PQexec(connection, "ROLLBACK"), &PQclear};
+    throw_failure(connection, answers.first_error.get());
+  }
+  // BEGIN, the two SETs, the lock, then the statement's rows.
+  constexpr std::size_t statement_result = 4;
+  if (answers.results.size() != statements ||
+      PQresultStatus(answers.results[statement_result].get()) !=
+          PGRES_TUPLES_OK)
+    throw_failure(connection, nullptr);
+  const auto* result = answers.results[statement_result].get();
+  match_ids(result, batch, rows, outcomes, 1);
+  link_streams(result, rows, outcomes);
 }
 
 } // namespace parley::persistence

@@ -23,24 +23,22 @@ void prepare_batch_commit(PGconn* connection, bool cluster = false);
 /// rows whose (sender, client_msg_id) already existed are left with id 0
 /// for the caller to resolve as duplicates. Throws soci::soci_error (with
 /// the SQLSTATE) on database errors; then nothing of the batch is stored.
-///
-/// With `cluster_node`, the cluster's statement: presence rows of that node
-/// and the stream links of every new row (chat_message::recipient_prev,
-/// sender_prev); it must run between begin_cluster_commit and
-/// end_cluster_commit.
 void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                              const std::vector<std::size_t>& rows,
-                             std::vector<insert_outcome>& outcomes,
-                             const std::string* cluster_node = nullptr);
+                             std::vector<insert_outcome>& outcomes);
 
-/// Opens a cluster commit: a transaction holding the cluster-wide commit
-/// lock, so that the nodes' writers commit one at a time and message ids
-/// ascend in commit order across the cluster (README, "How the cluster
-/// keeps order"). The statement after it takes its snapshot under the lock.
-void begin_cluster_commit(PGconn* connection);
-
-/// Commits (or rolls back) what begin_cluster_commit opened, releasing the
-/// lock; throws when the commit fails.
-void end_cluster_commit(PGconn* connection, bool commit);
+/// The cluster's commit, in one round trip (libpq's pipeline mode): a
+/// transaction that takes the cluster-wide commit lock, so that the nodes'
+/// writers commit one at a time and message ids ascend in commit order
+/// across the cluster (README, "How the cluster keeps order"), then the
+/// cluster's statement, which also writes the presence rows of
+/// `cluster_node` and returns the stream links of every new row
+/// (chat_message::recipient_prev, sender_prev) read under the lock, then
+/// COMMIT. Throws like commit_in_one_statement; a failed transaction is
+/// rolled back first.
+void commit_in_cluster(PGconn* connection, const write_batch& batch,
+                       const std::vector<std::size_t>& rows,
+                       std::vector<insert_outcome>& outcomes,
+                       const std::string& cluster_node);
 
 } // namespace parley::persistence

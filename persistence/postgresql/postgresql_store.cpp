@@ -55,27 +55,20 @@ caf::error postgresql_store::enter_cluster(const std::string& node) {
   return {};
 }
 
-/// The cluster's commit: the statement inside a transaction that holds the
-/// commit lock (batch_commit.hpp). Three round trips instead of one.
+/// The cluster's commit (batch_commit.hpp): one round trip, like a single
+/// node's, with the commit lock held inside it.
 void postgresql_store::write_in_cluster(PGconn* connection,
                                         const write_batch& batch,
                                         const std::vector<std::size_t>& rows,
                                         std::vector<insert_outcome>& outcomes) {
-  for (int attempt = 0;; ++attempt) {
-    begin_cluster_commit(connection);
-    try {
-      commit_in_one_statement(connection, batch, rows, outcomes,
-                              &cluster_node_);
-    } catch (const soci::postgresql_soci_error& e) {
-      end_cluster_commit(connection, false);
-      // 26000: not prepared on this connection yet (first batch, or a
-      // reconnect); nothing was stored, so prepare and run it again.
-      if (e.sqlstate() != "26000" || attempt > 0) throw;
-      prepare_batch_commit(connection, true);
-      continue;
-    }
-    end_cluster_commit(connection, true);
-    return;
+  try {
+    commit_in_cluster(connection, batch, rows, outcomes, cluster_node_);
+  } catch (const soci::postgresql_soci_error& e) {
+    // 26000: not prepared on this connection yet (first batch, or a
+    // reconnect); nothing was stored, so prepare and run it again.
+    if (e.sqlstate() != "26000") throw;
+    prepare_batch_commit(connection, true);
+    commit_in_cluster(connection, batch, rows, outcomes, cluster_node_);
   }
 }
 
