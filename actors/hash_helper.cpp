@@ -44,18 +44,6 @@ constexpr const char* helper_name = "parley-hasher";
 /// anything larger means the two ends disagree.
 constexpr std::uint32_t max_field_bytes = 64 * 1024;
 
-/// The helper's nice value, for its session (autogroup) and its thread.
-/// What keeps messages fast is the session of its own: Linux schedules a
-/// session as one unit, so a waking message thread no longer waits behind
-/// the helper's use of the node's share (measured: p99 during the burst
-/// within 1-2x of quiet at helper nice 0, 5, 10 and 19). The nice value
-/// decides how much CPU logins still get on a saturated machine: at 5 a
-/// helper gets about a quarter of what a busy nice-0 group gets. At 19 (and
-/// SCHED_IDLE) it got ~1 %, and sign-ups in the test suite, on two cores
-/// shared with a compiler, took longer than a client waits (10 s); at 10
-/// the suite ran 3.4x slower than with hashing inside the node, at 5 2.2x.
-constexpr int helper_nice = 5;
-
 bool write_all(int fd, const void* data, std::size_t size) {
   auto* bytes = static_cast<const char*>(data);
   while (size > 0) {
@@ -102,10 +90,10 @@ bool read_field(int fd, std::string& text) {
 /// Failures leave the priority as it is: the helper still works.
 void lower_priority() {
   if (auto* group = std::fopen("/proc/self/autogroup", "w")) {
-    std::fprintf(group, "%d", helper_nice);
+    std::fprintf(group, "%d", hash_helper_nice);
     std::fclose(group);
   }
-  setpriority(PRIO_PROCESS, 0, helper_nice);
+  setpriority(PRIO_PROCESS, 0, hash_helper_nice);
 }
 
 /// Answers requests until the node closes the socket.

@@ -10,6 +10,20 @@
 
 namespace parley {
 
+/// The helper's nice value, for its session (autogroup) and its thread.
+/// What keeps messages fast is mostly the session of its own: Linux
+/// schedules a session as one unit, so a waking message thread no longer
+/// waits behind the helper's use of the node's share. The nice value then
+/// decides the rest. Measured in one run, 150 logins in flight next to a
+/// 1,000 msgs/s stream (bench/README.md, "Logins next to messages"): the
+/// stream's p99 rose 1.3-1.8x at nice 10 and 2.3-2.4x at nice 5, at the
+/// same login rate on an otherwise idle machine. At 19 (and SCHED_IDLE)
+/// a helper got ~1 % of a busy machine, and sign-ups in the test suite,
+/// on two cores shared with a compiler, took longer than a client waits
+/// (10 s); at 10 that suite ran 3.4x slower than with hashing inside the
+/// node, at 5 2.2x: a busy node serves logins more slowly, by design.
+inline constexpr int hash_helper_nice = 10;
+
 /// argv[1] that turns the node's executable into a hashing helper.
 inline constexpr const char* hash_helper_flag = "--hash-helper";
 

@@ -237,13 +237,14 @@ TEST_CASE_FIXTURE(hashing_fixture,
   REQUIRE(helpers.size() == 2);
   for (auto& helper : helpers) {
     CAPTURE(helper.pid);
-    CHECK(helper.nice == 5);
+    CHECK(helper.nice == hash_helper_nice);
     // A session of its own is a scheduling group of its own (autogroup),
     // with a smaller share of the CPU than the node's.
     CHECK(helper.session == helper.pid);
     CHECK(helper.session != getsid(0));
     if (!helper.autogroup.empty())
-      CHECK(helper.autogroup.find("nice 5") != std::string::npos);
+      CHECK(helper.autogroup.find("nice " + std::to_string(hash_helper_nice)) !=
+            std::string::npos);
   }
   // Nothing of the node itself was lowered.
   CHECK(getpriority(PRIO_PROCESS, 0) == 0);
