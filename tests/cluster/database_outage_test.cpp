@@ -10,6 +10,7 @@
 
 #include "tests/cluster/test_cluster.hpp"
 #include "tests/integration/db_rows.hpp"
+#include "tests/support/count_text.hpp"
 #include "tests/support/json_body.hpp"
 
 using namespace parley::testing;
@@ -45,14 +46,6 @@ void await_replies(test_cluster& cluster, ws_client& client,
       continue;
     waiting.erase(key);
   }
-}
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos;
-       at = text.find(part, at + part.size()))
-    ++count;
-  return count;
 }
 
 /// Whether node i answers /readyz with `status`, polling for a while.

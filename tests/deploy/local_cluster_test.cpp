@@ -1,18 +1,18 @@
 // deploy/local-cluster end to end: up starts the nodes and HAProxy, they
 // share the database and the token key, status reports them, a second up is
 // refused, and down leaves no process, database or file behind.
-#include <filesystem>
-#include <string>
-#include <vector>
-
 #include <arpa/inet.h>
+#include <filesystem>
 #include <netinet/in.h>
+#include <string>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 #include <doctest/doctest.h>
 
 #include "tests/deploy/local_cluster.hpp"
+#include "tests/support/count_text.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/json_body.hpp"
 #include "tests/support/node_process.hpp"
@@ -21,14 +21,6 @@
 using namespace parley::testing;
 
 namespace {
-
-std::size_t count_of(const std::string& text, const std::string& word) {
-  std::size_t count = 0;
-  for (auto at = text.find(word); at != std::string::npos;
-       at = text.find(word, at + 1))
-    ++count;
-  return count;
-}
 
 /// A socket listening on a loopback port, so that nothing else can.
 struct occupied_port {
@@ -42,8 +34,7 @@ struct occupied_port {
     socklen_t size = sizeof address;
     REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0);
     REQUIRE(listen(fd, 1) == 0);
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) ==
-            0);
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
     port = ntohs(address.sin_port);
   }
   ~occupied_port() { close(fd); }
@@ -78,13 +69,13 @@ TEST_CASE("up runs three nodes behind HAProxy on one database and key, "
   auto node = [&](int i) { return port_of(processes[i].address); };
   for (int i = 0; i < 3; ++i)
     CHECK(http_request("127.0.0.1", node(i), "GET", "/healthz").status == 200);
-  auto created = http_request("127.0.0.1", node(0), "POST", "/users",
-                              json_object({{"username", "carol"},
-                                           {"password", "correct horse"}}));
+  auto created = http_request(
+      "127.0.0.1", node(0), "POST", "/users",
+      json_object({{"username", "carol"}, {"password", "correct horse"}}));
   CHECK(created.status == 201);
-  auto login = http_request("127.0.0.1", node(1), "POST", "/login",
-                            json_object({{"username", "carol"},
-                                         {"password", "correct horse"}}));
+  auto login = http_request(
+      "127.0.0.1", node(1), "POST", "/login",
+      json_object({{"username", "carol"}, {"password", "correct horse"}}));
   REQUIRE(login.status == 200);
   auto token = string_member(parse_json(login.body), "access_token");
   REQUIRE(token);
@@ -93,8 +84,8 @@ TEST_CASE("up runs three nodes behind HAProxy on one database and key, "
             .status == 200);
   // HAProxy answers; whether it routes depends on /readyz, which
   // local_cluster_ready_test checks.
-  auto through = http_request("127.0.0.1", port_of(processes[3].address),
-                              "GET", "/healthz");
+  auto through = http_request("127.0.0.1", port_of(processes[3].address), "GET",
+                              "/healthz");
   CHECK((through.status == 200 || through.status == 503));
 
   auto again = cluster.run({"up", "2"});
@@ -142,7 +133,8 @@ TEST_CASE("when a node fails to start, up stops the nodes it started and "
                       "if [[ \" $* \" == *\" node2 \"* ]]; then\n"
                       "  echo 'parley: node2 refused by the test' >&2; exit 1\n"
                       "fi\n"
-                      "exec '" + node_binary() + "' \"$@\"\n");
+                      "exec '" +
+                          node_binary() + "' \"$@\"\n");
   std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
   test_database database;
   local_cluster cluster;
@@ -160,13 +152,13 @@ TEST_CASE("when a node fails to start, up stops the nodes it started and "
 
 TEST_CASE("up refuses a bad node count, port or option and starts nothing") {
   local_cluster cluster;
-  for (auto args : std::vector<std::vector<std::string>>{
-           {"up", "0"},
-           {"up", "17"},
-           {"up", "3", "--port", "70000"},
-           {"up", "--port"},
-           {"up", "--bogus"},
-           {"sideways"}}) {
+  for (auto args :
+       std::vector<std::vector<std::string>>{{"up", "0"},
+                                             {"up", "17"},
+                                             {"up", "3", "--port", "70000"},
+                                             {"up", "--port"},
+                                             {"up", "--bogus"},
+                                             {"sideways"}}) {
     CAPTURE(args.back());
     auto result = cluster.run(args);
     CHECK(result.exit_code == 1);

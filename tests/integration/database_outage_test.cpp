@@ -10,6 +10,7 @@
 #include "tests/integration/chat_frames.hpp"
 #include "tests/integration/running_node.hpp"
 #include "tests/support/accounts.hpp"
+#include "tests/support/count_text.hpp"
 
 using namespace parley::testing;
 
@@ -17,14 +18,6 @@ namespace {
 
 bool on_postgresql() {
   return test_backend() == "postgresql";
-}
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos;
-       at = text.find(part, at + part.size()))
-    ++count;
-  return count;
 }
 
 } // namespace
