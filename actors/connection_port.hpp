@@ -19,7 +19,8 @@ public:
   /// Queues an encoded text frame; closes the connection with a policy code
   /// when its bounded write queue overflows. `id` is the message id the
   /// frame carries, 0 for none: once the frame is handed to the kernel the
-  /// session hears (written_atom, highest id written so far).
+  /// session hears (written_atom, highest id written so far), unless the
+  /// client acks (?acks=1): then only its acks confirm anything.
   virtual void deliver(std::shared_ptr<const std::string> frame,
                        message_id id) = 0;
 

@@ -57,6 +57,7 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
     if (chained) announce(self, user, entry.handle);
   }
   ++entry.attaches_sent;
+  entry.wants_receipts = entry.wants_receipts || stream.acks;
   self->send(entry.handle, attach_atom::value, std::move(session),
              std::move(stream));
   return entry.handle;
@@ -90,11 +91,15 @@ void route_here(self_pointer self, const chat_message& msg,
     forward(self, msg.sender_id, msg, origin);
 }
 
-/// The sender hears of it if online here; else on its next resume.
-void receipt_here(self_pointer self, const receipt& x) {
-  auto i = self->state.users.find(x.sender);
-  if (i != self->state.users.end())
-    self->send(i->second.handle, receipt_atom::value, x);
+/// A sender online here with a session that acks hears of its receipts;
+/// else it learns them on its next resume.
+void receipts_here(self_pointer self, const std::vector<receipt>& receipts) {
+  auto& users = self->state.users;
+  for (const auto& x : receipts) {
+    auto i = users.find(x.sender);
+    if (i != users.end() && i->second.wants_receipts)
+      self->send(i->second.handle, receipt_atom::value, x);
+  }
 }
 
 bool is_user_actor(self_pointer self, const caf::actor_addr& who) {
@@ -174,12 +179,14 @@ registry_actor::behavior_type registry_impl(self_pointer self,
       [self](remote_atom, const chat_message& msg) {
         route_here(self, msg, session_actor{});
       },
-      [self](receipt_atom, const receipt& x) {
-        receipt_here(self, x);
+      [self](receipt_atom, const std::vector<receipt>& receipts) {
+        receipts_here(self, receipts);
         if (self->state.cluster)
-          caf::anon_send(self->state.cluster, receipt_atom::value, x);
+          caf::anon_send(self->state.cluster, receipt_atom::value, receipts);
       },
-      [self](remote_atom, const receipt& x) { receipt_here(self, x); },
+      [self](remote_atom, const std::vector<receipt>& receipts) {
+        receipts_here(self, receipts);
+      },
       [self](resync_atom) {
         for (auto& [id, entry] : self->state.users)
           self->send(entry.handle, resync_atom::value);

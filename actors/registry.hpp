@@ -14,6 +14,11 @@ namespace parley {
 struct registry_entry {
   user_actor handle;
   std::uint64_t attaches_sent = 0;
+  /// A session opened with ?acks=1 joined since the user actor started:
+  /// only those get receipts, so the others' are not passed on. It stays
+  /// set until the user actor retires (at worst a receipt the user actor
+  /// has no session for).
+  bool wants_receipts = false;
 };
 
 /// State of the registry.

@@ -14,11 +14,15 @@
 // started from, so a session whose stream began above a device's cursor
 // (a resume past messages the device never got) cannot move it; acks of a
 // named device are the device's own word and need no base.
+//
+// Receipts: a confirmation turns the incoming messages it covers into
+// delivered receipts, which travel with the mark to the writer; the writer
+// stores them and passes them on to the registry, which gives them to the
+// senders' user actors if those have a session that acks.
 #include "actors/user.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 
 #include <caf/all.hpp>
 
@@ -37,45 +41,56 @@ bool speaks_for_itself(const attached_session& entry) {
   return entry.acks && !entry.device.empty();
 }
 
+/// Moves the device's cursor (if `through` is above what this stream has
+/// reported) and hands the writer the receipts the confirmation made, in
+/// one message.
 void mark(self_pointer self, attached_session& entry, message_id base,
-          message_id through) {
-  if (through <= entry.confirmed) return;
-  entry.confirmed = through;
+          message_id through, std::vector<receipt> receipts = {}) {
+  if (through <= entry.confirmed) {
+    if (receipts.empty()) return;
+    through = 0; // receipts alone
+  } else {
+    entry.confirmed = through;
+  }
   self->send(self->state.writer, delivered_atom::value, self->state.id,
-             entry.device, base, through);
-}
-
-/// A receipt goes to the writer (stored) and, through the registry, to the
-/// sender's sessions.
-void send_receipt(self_pointer self, const receipt& x) {
-  self->send(self->state.writer, receipt_atom::value, x);
-  self->send(self->state.registry, receipt_atom::value, x);
+             entry.device, base, through, std::move(receipts));
 }
 
 /// The confirmed messages become delivered receipts: one per sender, for
 /// the newest of theirs.
-void receipts_for_confirmed(self_pointer self, attached_session& entry,
-                            message_id through) {
-  std::map<user_id, message_id> newest;
+std::vector<receipt> receipts_for_confirmed(self_pointer self,
+                                            attached_session& entry,
+                                            message_id through) {
+  std::vector<receipt> receipts;
   auto& unconfirmed = entry.unconfirmed;
-  auto kept = std::remove_if(unconfirmed.begin(), unconfirmed.end(),
-                             [&](const std::pair<message_id, user_id>& x) {
-                               if (x.first > through) return false;
-                               auto& up_to = newest[x.second];
-                               up_to = std::max(up_to, x.first);
-                               return true;
-                             });
+  auto kept = std::remove_if(
+      unconfirmed.begin(), unconfirmed.end(),
+      [&](const std::pair<message_id, user_id>& x) {
+        if (x.first > through) return false;
+        auto same_sender = [&](const receipt& r) {
+          return r.sender == x.second;
+        };
+        auto known =
+            std::find_if(receipts.begin(), receipts.end(), same_sender);
+        if (known == receipts.end())
+          receipts.push_back(receipt{self->state.id, x.second, x.first, false});
+        else
+          known->up_to = std::max(known->up_to, x.first);
+        return true;
+      });
   unconfirmed.erase(kept, unconfirmed.end());
-  for (const auto& [sender, up_to] : newest)
-    send_receipt(self, receipt{self->state.id, sender, up_to, false});
+  return receipts;
 }
 
 /// The client has every message of its stream up to `through`; it cannot
-/// confirm more than it was handed.
+/// confirm more than it was handed. The device's cursor counts messages to
+/// the user, so it moves no further than the newest of those: confirming
+/// only the user's own sends (message_sent) moves nothing.
 void confirm(self_pointer self, attached_session& entry, message_id through) {
   through = std::min(through, entry.handed);
-  receipts_for_confirmed(self, entry, through);
-  mark(self, entry, speaks_for_itself(entry) ? 0 : entry.base, through);
+  auto receipts = receipts_for_confirmed(self, entry, through);
+  mark(self, entry, speaks_for_itself(entry) ? 0 : entry.base,
+       std::min(through, entry.handed_to_user), std::move(receipts));
 }
 
 /// The client has read the peer's messages up to `up_to` (no further than
@@ -84,7 +99,9 @@ void read_up_to(self_pointer self, attached_session& entry, user_id peer,
                 message_id up_to) {
   up_to = std::min(up_to, entry.handed);
   if (up_to <= 0 || peer == self->state.id) return;
-  send_receipt(self, receipt{self->state.id, peer, up_to, true});
+  // Stored by the writer, which passes it on to the registry.
+  self->send(self->state.writer, receipt_atom::value,
+             receipt{self->state.id, peer, up_to, true});
 }
 
 /// A cursor from the client (since, sync) is an ack of a named device that
@@ -307,9 +324,10 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
         // A catching-up session gets it in order with its messages, after
         // the message_sent it may refer to (a receipt frame carries no id
         // of its own: it moves no cursor).
-        auto frame = make_shared_frame(json::encode_receipt(x));
+        shared_frame frame; // encoded on first use
         for (auto& entry : self->state.sessions) {
           if (!entry.acks) continue;
+          if (!frame.text) frame = make_shared_frame(json::encode_receipt(x));
           if (entry.live)
             hand_over(self, entry, frame);
           else

@@ -46,6 +46,9 @@ struct attached_session {
   message_id handed = 0;    ///< highest message id of any frame handed over
   message_id base = 0;      ///< its messages to the user began above this id
   message_id confirmed = 0; ///< highest id reported to the writer
+  /// Highest id of a message to the user handed over: the device's cursor
+  /// counts only those, so confirmations above it move nothing.
+  message_id handed_to_user = 0;
   /// Incoming messages handed over and not yet confirmed, with their
   /// senders: a confirmation turns them into delivered receipts. Bounded;
   /// the oldest go first (their receipts are then covered by later ones).

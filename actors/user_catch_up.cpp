@@ -238,7 +238,9 @@ void hand_over(user_pointer self, attached_session& entry,
                const shared_frame& frame, user_id sender) {
   self->send(entry.handle, deliver_atom::value, frame);
   entry.handed = std::max(entry.handed, frame.id);
-  if (sender == 0 || sender == self->state.id) return;
+  if (sender == 0) return; // not a message to the user
+  entry.handed_to_user = std::max(entry.handed_to_user, frame.id);
+  if (sender == self->state.id) return;
   auto& unconfirmed = entry.unconfirmed;
   if (unconfirmed.size() >= max_unconfirmed)
     unconfirmed.erase(unconfirmed.begin(),

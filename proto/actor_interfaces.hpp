@@ -81,13 +81,15 @@ using registry_actor = caf::typed_actor<
     caf::reacts_to<route_atom, chat_message, session_actor>,
     // cluster → registry: a message committed on another node.
     caf::reacts_to<remote_atom, chat_message>,
-    // cluster → registry: a receipt from another node.
-    caf::reacts_to<remote_atom, receipt>,
+    // cluster → registry: receipts from another node.
+    caf::reacts_to<remote_atom, std::vector<receipt>>,
     // cluster → registry: a link to a node came back after it was lost:
     // every user actor reads what it may have missed.
     caf::reacts_to<resync_atom>,
-    // user → registry: a receipt for the sender's user actor, if online.
-    caf::reacts_to<receipt_atom, receipt>,
+    // writer → registry: the receipts queued since its last commit, each
+    // for its sender's user actor if online and acking (and, in a cluster,
+    // for the nodes that hold the sender).
+    caf::reacts_to<receipt_atom, std::vector<receipt>>,
     // main → registry (shutdown, after the last session ended): answer once
     // every user actor has handled what its sessions told it.
     caf::replies_to<drain_atom>::with<bool>>;
@@ -107,10 +109,12 @@ using writer_actor = caf::typed_actor<
     caf::replies_to<claim_atom, user_id, std::string,
                     message_id>::with<message_id, std::vector<chat_message>>,
     // user → writer: the device has every message to the user up to
-    // `through`, proven by a stream that began at `base` (delivery_mark).
-    caf::reacts_to<delivered_atom, user_id, std::string, message_id,
-                   message_id>,
-    // user → writer: store a receipt (merged, committed with the marks).
+    // `through`, proven by a stream that began at `base` (delivery_mark),
+    // and the delivered receipts that confirmation makes: stored (merged,
+    // committed with the marks) and passed on to the registry.
+    caf::reacts_to<delivered_atom, user_id, std::string, message_id, message_id,
+                   std::vector<receipt>>,
+    // user → writer: a read receipt, stored and passed on like those.
     caf::reacts_to<receipt_atom, receipt>,
     // registry → writer: presence transition (true = online).
     caf::reacts_to<presence_atom, user_id, bool>,

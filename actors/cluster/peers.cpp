@@ -165,6 +165,24 @@ void route_to_peers(self_pointer self, const chat_message& msg) {
   }
 }
 
+/// Receipts go to the peers that hold their senders, one message per peer
+/// for all of its receipts.
+void receipts_to_peers(self_pointer self, const std::vector<receipt>& all) {
+  auto& st = self->state;
+  std::vector<std::vector<receipt>> per_peer(st.slots.size());
+  for (const auto& x : all) {
+    auto i = st.directory.find(x.sender);
+    if (i == st.directory.end()) continue;
+    auto mask = i->second;
+    for (std::size_t index = 0; mask != 0; ++index, mask >>= 1)
+      if ((mask & 1) != 0) per_peer[index].push_back(x);
+  }
+  for (std::size_t index = 0; index < per_peer.size(); ++index)
+    if (!per_peer[index].empty() && st.slots[index])
+      self->send(st.slots[index]->handle, remote_atom::value,
+                 std::move(per_peer[index]));
+}
+
 void confirmed(self_pointer self, const caf::actor_addr& from,
                std::uint64_t received);
 
@@ -290,14 +308,8 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
       [self](route_atom, const chat_message& msg) {
         route_to_peers(self, msg);
       },
-      [self](receipt_atom, const receipt& x) {
-        auto& dir = self->state.directory;
-        auto i = dir.find(x.sender);
-        if (i == dir.end()) return;
-        auto mask = i->second;
-        for (std::size_t index = 0; mask != 0; ++index, mask >>= 1)
-          if ((mask & 1) != 0)
-            self->send(self->state.slots[index]->handle, remote_atom::value, x);
+      [self](receipt_atom, const std::vector<receipt>& receipts) {
+        receipts_to_peers(self, receipts);
       },
       [self](links_atom) {
         std::set<std::string> names;
@@ -353,9 +365,9 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
         if (self->state.registry)
           self->send(self->state.registry, resync_atom::value);
       },
-      [self](remote_atom, const receipt& x) {
+      [self](remote_atom, const std::vector<receipt>& receipts) {
         if (self->state.registry)
-          self->send(self->state.registry, remote_atom::value, x);
+          self->send(self->state.registry, remote_atom::value, receipts);
       },
   };
 }

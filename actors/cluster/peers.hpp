@@ -20,12 +20,12 @@
 //                                            (answered once every linked
 //                                            peer knows) or stopped
 //     (route_atom, chat_message)             committed here: to the peers
-//     (receipt_atom, receipt)                to the peers of its sender
+//     (receipt_atom, vector<receipt>)        to the peers of their senders
 //     (links_atom) -> std::set<string>       names of the linked peers
 //   from peers:
 //     (hello_atom, name, incarnation, vector<user_id> users, bool answer)
 //     (here_atom, name, user_id, bool online) -> bool
-//     (remote_atom, chat_message), (remote_atom, receipt)
+//     (remote_atom, chat_message), (remote_atom, vector<receipt>)
 //     (done_atom, uint64 received)           flow control: how many routes
 //                                            the peer has taken so far
 //     (resync_atom)                          routes to this node were

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <random>
 #include <tuple>
+#include <utility>
 
 #include <caf/all.hpp>
 
@@ -131,6 +132,16 @@ void queue_receipt(self_pointer self, const receipt& x) {
   up_to = std::max(up_to, x.up_to);
 }
 
+/// The receipts that came in since the last flush go to the registry in
+/// one message; they follow the routes of the messages they confirm, which
+/// the writer sent before.
+void route_receipts(self_pointer self) {
+  auto& st = self->state;
+  if (st.receipts_to_route.empty() || !st.registry) return;
+  self->send(st.registry, receipt_atom::value,
+             std::exchange(st.receipts_to_route, {}));
+}
+
 std::vector<receipt> take_receipts(self_pointer self) {
   std::vector<receipt> result;
   for (const auto& [key, up_to] : self->state.receipts)
@@ -220,6 +231,7 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
 void flush_all(self_pointer self) {
   auto& st = self->state;
   st.flush_scheduled = false;
+  route_receipts(self); // live news, whether or not the database is there
   refuse_expired(self);
   if (st.outage.active) {
     for (auto& entry : st.stores)
@@ -329,6 +341,18 @@ void queue_mark(self_pointer self, user_id user, const std::string& device,
   if (*queued) start_marks_timer(self);
 }
 
+/// Receipts are stored with the marks and passed on with the next flush.
+void take_receipts_in(self_pointer self, const std::vector<receipt>& incoming) {
+  if (incoming.empty()) return;
+  auto& st = self->state;
+  for (const auto& x : incoming)
+    queue_receipt(self, x);
+  st.receipts_to_route.insert(st.receipts_to_route.end(), incoming.begin(),
+                              incoming.end());
+  start_marks_timer(self);
+  schedule_flush(self);
+}
+
 /// A prefix no earlier run used: 64 random bits in hex.
 std::string random_key_prefix() {
   std::random_device entropy;
@@ -362,13 +386,12 @@ writer_actor::behavior_type writer_impl(self_pointer self,
       [self](claim_atom, user_id user, const std::string& device,
              message_id after) { return claim(self, user, device, after); },
       [self](delivered_atom, user_id user, const std::string& device,
-             message_id base, message_id through) {
-        queue_mark(self, user, device, base, through);
+             message_id base, message_id through,
+             const std::vector<receipt>& receipts) {
+        if (through > 0) queue_mark(self, user, device, base, through);
+        take_receipts_in(self, receipts);
       },
-      [self](receipt_atom, const receipt& x) {
-        queue_receipt(self, x);
-        start_marks_timer(self);
-      },
+      [self](receipt_atom, const receipt& x) { take_receipts_in(self, {x}); },
       [self](marks_atom) {
         self->state.marks_timer = false;
         self->state.marks_due = true;

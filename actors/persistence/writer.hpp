@@ -51,6 +51,8 @@ struct writer_state {
   std::vector<persistence::presence_change> presence;
   /// Receipts wait with the marks: the highest per reader, sender and kind.
   std::map<std::tuple<user_id, user_id, bool>, message_id> receipts;
+  /// Receipts for the registry, sent together at the next flush.
+  std::vector<receipt> receipts_to_route;
   bool flush_scheduled = false;
   database_outage outage;
   /// Keys for messages sent without a client_msg_id: a prefix unique to

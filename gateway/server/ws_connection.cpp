@@ -165,6 +165,7 @@ private:
     config.user = who.user;
     config.username = std::move(who.username);
     user_ = who.user;
+    reports_writes_ = !stream.acks;
     config.stream = std::move(stream);
     config.max_content_bytes = node_.opts.max_content_bytes;
     config.registry = node_.actors.registry;
@@ -340,7 +341,7 @@ private:
   void on_flushed(beast::error_code ec, std::size_t) {
     writing_ = false;
     in_flight_.clear();
-    if (!ec && in_flight_id_ > written_id_ && session_) {
+    if (!ec && reports_writes_ && in_flight_id_ > written_id_ && session_) {
       // Everything up to this frame is with the kernel now.
       written_id_ = in_flight_id_;
       caf::anon_send(session_, written_atom::value, written_id_);
@@ -411,6 +412,9 @@ private:
   message_id written_id_ = 0;   ///< highest reported to the session
   user_id user_ = 0;            ///< for log lines
   bool drain_wanted_ = false;   ///< the session waits for drained_atom
+  /// Writes confirm delivery only for clients that do not ack (?acks=1
+  /// clients confirm with their acks), so only those report them.
+  bool reports_writes_ = false;
   bool has_read_ = false;
   bool writing_ = false;
   bool flush_scheduled_ = false;

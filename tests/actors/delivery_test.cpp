@@ -224,14 +224,14 @@ registry_actor::behavior_type late_registry(registry_actor::pointer self,
       [=](route_atom, const chat_message& msg, const session_actor& origin) {
         self->send(real, route_atom::value, msg, origin);
       },
-      [=](receipt_atom, const receipt& x) {
-        self->send(real, receipt_atom::value, x);
+      [=](receipt_atom, const std::vector<receipt>& receipts) {
+        self->send(real, receipt_atom::value, receipts);
       },
       [=](remote_atom, const chat_message& msg) {
         self->send(real, remote_atom::value, msg);
       },
-      [=](remote_atom, const receipt& x) {
-        self->send(real, remote_atom::value, x);
+      [=](remote_atom, const std::vector<receipt>& receipts) {
+        self->send(real, remote_atom::value, receipts);
       },
       [=](resync_atom) { self->send(real, resync_atom::value); },
       [=](drain_atom) { return self->delegate(real, drain_atom::value); },
