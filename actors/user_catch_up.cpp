@@ -236,9 +236,14 @@ attached_session* find_session(user_pointer self, const caf::actor_addr& who) {
 
 void hand_over(user_pointer self, attached_session& entry,
                const shared_frame& frame, user_id sender) {
-  self->send(entry.handle, deliver_atom::value, frame);
   entry.handed = std::max(entry.handed, frame.id);
-  if (sender == 0) return; // not a message to the user
+  if (sender == 0) {
+    // Not a message to the user: its write confirms nothing, so the
+    // connection need not report it (the id only orders the stream here).
+    self->send(entry.handle, deliver_atom::value, shared_frame{frame.text, 0});
+    return;
+  }
+  self->send(entry.handle, deliver_atom::value, frame);
   entry.handed_to_user = std::max(entry.handed_to_user, frame.id);
   if (sender == self->state.id) return;
   auto& unconfirmed = entry.unconfirmed;

@@ -15,8 +15,10 @@ namespace parley {
 /// One JSON text frame, encoded once and fanned out by reference. Locally it
 /// travels as a pointer; across the network `inspect` sends the text itself.
 /// `id` is the message id the frame carries (incoming_message,
-/// outgoing_message, message_sent), 0 for other frames: the connection
-/// reports the highest one it has written, which moves delivery cursors.
+/// outgoing_message, message_sent), 0 for other frames; the user actor
+/// orders a session's stream by it. A frame handed to a session keeps its
+/// id only if it is a message to the user: the connection reports the
+/// highest such id it has written, which moves delivery cursors.
 struct shared_frame {
   std::shared_ptr<const std::string> text;
   std::int64_t id = 0;

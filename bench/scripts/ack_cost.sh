@@ -14,6 +14,7 @@
 # round. Acking runs share theirs: every run's devices end with a final ack.
 readonly ack_cost_configs=(a0:new:0:plain a10:new:10:ack a50:new:50:ack)
 readonly ack_cost_compare_config=old0:old:0:plain
+readonly ack_cost_previous_config=prev0:prev:0:plain
 
 # ack_cost_order ROUND CONFIG...: the configurations rotated by ROUND, so
 # that each takes every place in the order equally often.
@@ -26,9 +27,13 @@ ack_cost_order() {
   done
 }
 
-# ack_cost_node BUILD: the node binary of BUILD (new or old).
+# ack_cost_node BUILD: the node binary of BUILD (new, old or prev).
 ack_cost_node() {
-  if [[ $1 == old ]]; then printf '%s\n' "$compare_node"; else node_binary; fi
+  case $1 in
+    old) printf '%s\n' "$compare_node" ;;
+    prev) printf '%s\n' "$previous_node" ;;
+    *) node_binary ;;
+  esac
 }
 
 # ack_cost_db BACKEND NAME: the node's --db for database NAME.
@@ -61,7 +66,9 @@ ack_cost_backend() {
   local backend=$1
   shift
   local configs=("$@") config label build every users port r order group
+  # The oldest build makes the users: newer ones migrate their copies.
   local maker=new
+  [[ -n $previous_node ]] && maker=prev
   [[ -n $compare_node ]] && maker=old
   port=$(free_port)
   if [[ $backend == pg ]]; then
@@ -78,6 +85,7 @@ ack_cost_backend() {
   stop_server
   ack_cost_copy "$backend" ack_base ack_new
   [[ -z $compare_node ]] || ack_cost_copy "$backend" ack_base ack_old
+  [[ -z $previous_node ]] || ack_cost_copy "$backend" ack_base ack_prev
   for ((r = 1; r <= repeat_count; r++)); do
     mapfile -t order < <(ack_cost_order "$r" "${configs[@]}")
     for config in "${order[@]}"; do
@@ -206,10 +214,12 @@ for backend in dict.fromkeys(name.split("-", 1)[0] for name in summary):
             print(f"{backend}: --ack-every {label[1:]} costs "
                   f"{(1 - s['median_msgs_per_s'] / a0) * 100:+.1f} % of the "
                   f"closed loop's throughput (median against --ack-every 0)")
-    old = summary.get(f"{backend}-old0", {}).get("median_msgs_per_s")
-    if a0 and old:
-        print(f"{backend}: this node without acks / the compared node: "
-              f"{a0 / old:.3f}")
+    for label, what in (("old0", "the compared node"),
+                        ("prev0", "the previous node")):
+        other = summary.get(f"{backend}-{label}", {}).get("median_msgs_per_s")
+        if a0 and other:
+            print(f"{backend}: this node without acks / {what}: "
+                  f"{a0 / other:.3f}")
 unclean = sum(1 for r in runs if r["exit"] != 0)
 print(f"\nruns not clean (exit != 0): {unclean}; lost, all runs: "
       f"{sum(sum(f['lost']) for f in rows.values())}; duplicated: "
@@ -222,11 +232,13 @@ sys.exit(1 if unclean else 0)
 EOF
 }
 
-# run_ack_cost QUICK REPEAT COMPARE_NODE: the whole measurement.
+# run_ack_cost QUICK REPEAT COMPARE_NODE PREVIOUS_NODE: the whole
+# measurement.
 run_ack_cost() {
   local quick=$1
   repeat_count=$2
   compare_node=$3
+  previous_node=$4
   set_scenario_sizes "$quick"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -239,21 +251,26 @@ run_ack_cost() {
     [[ -x $compare_node ]] || die "bench: no executable node at $compare_node"
     configs+=("$ack_cost_compare_config")
   fi
+  if [[ -n $previous_node ]]; then
+    [[ -x $previous_node ]] || die "bench: no executable node at $previous_node"
+    configs+=("$ack_cost_previous_config")
+  fi
   pg_bin=$(pg_bin_dir)
   start_postgres
   pg_pid=$(head -n 1 "$pg_dir/data/postmaster.pid")
   local meta="$results_dir/meta.json"
   python3 - "$meta" "$invocation" "$(load_average)" "$repeat_count" \
     "$traffic_users" "$inflight" "$warmup_s" "$window_s" "$drain_s" \
-    "$node" "$compare_node" "$("$pg_bin/postgres" --version)" <<'EOF'
+    "$node" "$compare_node" "$previous_node" \
+    "$("$pg_bin/postgres" --version)" <<'EOF'
 import datetime, json, os, sys
 (path, command, load, repeat, users, inflight, warmup, window, drain, node,
- compare, pg) = sys.argv[1:]
+ compare, previous, pg) = sys.argv[1:]
 json.dump({
     "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
     "command": command, "nproc": os.cpu_count(), "load_average_start": load,
     "postgresql": pg, "repeat": int(repeat), "node": node,
-    "compare_node": compare or None,
+    "compare_node": compare or None, "previous_node": previous or None,
     "sizes": {"traffic_users": int(users), "inflight": int(inflight),
               "warmup_s": float(warmup), "window_s": float(window),
               "drain_s": float(drain)},

@@ -380,7 +380,11 @@ private:
     // kernel (they are stored, unconfirmed, and come again on its next
     // connection); any other close lets queued frames go first, so that a
     // shutdown delivers what it can. The close frame follows them.
-    if (code == close_policy) pending_.clear();
+    if (code == close_policy) {
+      pending_.clear();
+      // The close frame's own write must not report the dropped frames.
+      pending_id_ = in_flight_id_;
+    }
     ws_.async_close(close_reason_, [self = shared_from_this()](
                                        beast::error_code) { self->finish(); });
   }

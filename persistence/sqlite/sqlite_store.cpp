@@ -21,8 +21,8 @@ constexpr int page_size_bytes = 1024;
 // Each commit touches a leaf of every message index for every sender and
 // recipient in the batch; with SQLite's default 2 MiB page cache those
 // leaves for a thousand active users no longer fit, and the writer read
-// about 20 pages from disk per message stored (bench/README.md, "SQLite's
-// page cache"). Per connection; the cache fills only as pages are used.
+// about 20 pages from disk per message stored (bench/README.md, "What
+// acks cost"). Per connection; the cache fills only as pages are used.
 constexpr int cache_kib = 64 * 1024;
 
 // A checkpoint copies the newest copy of every page in the WAL into the

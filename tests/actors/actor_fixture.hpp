@@ -136,18 +136,19 @@ struct actor_fixture {
 
   explicit actor_fixture(const store_wrapper& wrap_writer_store)
       : sys(cfg) {
-    auto writer_db = persistence::open_store(db.url());
-    auto reader_db = persistence::open_store(db.url());
-    REQUIRE(writer_db);
-    REQUIRE(reader_db);
     check_db = std::move(*persistence::open_store(db.url()));
-    std::shared_ptr<persistence::store> writer_store = std::move(*writer_db);
-    if (wrap_writer_store) writer_store = wrap_writer_store(writer_store);
-    actors = spawn_node_actors(sys, std::move(writer_store),
-                               std::move(*reader_db), hashing_config{1, 1});
+    start_node(wrap_writer_store);
   }
 
   ~actor_fixture() { stop_node_actors(sys, actors); }
+
+  /// Stops the node's actors as a shutdown does (the last confirmations,
+  /// then the writer's final commit) and starts fresh ones on the same
+  /// database, as a restarted node would. Sessions must have ended first.
+  void restart_node() {
+    stop_node_actors(sys, actors);
+    start_node({});
+  }
 
   /// Waits until the writer has committed everything queued so far.
   void drain() {
@@ -218,6 +219,18 @@ struct actor_fixture {
     config.registry = actors.registry;
     config.writer = actors.writer;
     return config;
+  }
+
+  /// Spawns the node's actors on the fixture's database.
+  void start_node(const store_wrapper& wrap_writer_store) {
+    auto writer_db = persistence::open_store(db.url());
+    auto reader_db = persistence::open_store(db.url());
+    REQUIRE(writer_db);
+    REQUIRE(reader_db);
+    std::shared_ptr<persistence::store> writer_store = std::move(*writer_db);
+    if (wrap_writer_store) writer_store = wrap_writer_store(writer_store);
+    actors = spawn_node_actors(sys, std::move(writer_store),
+                               std::move(*reader_db), hashing_config{1, 1});
   }
 
   /// Spawns a session with `config`, its frames recorded.

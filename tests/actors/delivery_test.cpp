@@ -82,6 +82,30 @@ TEST_CASE_FIXTURE(actor_fixture,
 }
 
 TEST_CASE_FIXTURE(actor_fixture,
+                  "frames a shutdown dropped from a connection's queue are "
+                  "pushed again after the restart") {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  auto a1 = open(alice);
+  auto b1 = open(bob);
+  auto before = send_all(*a1, bob.id, 1);
+  CHECK(incoming(*b1, 1) == before);
+  await_cursor(bob, "", before[0]);
+  // Shutdown closes every connection with 1001: what they still queued
+  // is never written.
+  b1->connection->stop_writing();
+  auto queued = send_all(*a1, bob.id, 2);
+  CHECK(incoming(*b1, 2) == queued);
+  close(*a1);
+  close(*b1);
+  // Then the user actors hand on their last confirmations and the writer
+  // commits for the last time.
+  restart_node();
+  auto b2 = open(bob);
+  CHECK(incoming(*b2, 2) == queued);
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
                   "on an acking connection only acks move the device's "
                   "cursor") {
   auto alice = make_user("alice");
