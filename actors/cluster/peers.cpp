@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -93,6 +94,19 @@ void learn_users(self_pointer self, std::size_t index,
   auto bit = peer_mask{1} << index;
   for (auto user : users)
     self->state.directory[user] |= bit;
+}
+
+/// A node that left the members table is reported again as unreachable if
+/// it ever comes back; so the log-once table holds only current members.
+void forget_departed(self_pointer self,
+                     const std::vector<cluster_member>& members) {
+  auto& unreachable = self->state.unreachable;
+  for (auto i = unreachable.begin(); i != unreachable.end();) {
+    auto listed = std::any_of(
+        members.begin(), members.end(),
+        [&](const cluster_member& member) { return member.name == i->first; });
+    i = listed ? std::next(i) : unreachable.erase(i);
+  }
 }
 
 /// The node whose name sorts first connects, so each pair has one link.
@@ -301,6 +315,7 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
             drop(self, *index, "restarted");
           connect(self, member);
         }
+        forget_departed(self, members);
       },
       [self](here_atom, user_id user, bool online) {
         return announce(self, user, online);
