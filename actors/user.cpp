@@ -61,24 +61,24 @@ void mark(self_pointer self, attached_session& entry, message_id base,
 std::vector<receipt> receipts_for_confirmed(self_pointer self,
                                             attached_session& entry,
                                             message_id through) {
-  std::vector<receipt> receipts;
+  std::vector<std::pair<user_id, message_id>> confirmed; // sender, id
   auto& unconfirmed = entry.unconfirmed;
-  auto kept = std::remove_if(
-      unconfirmed.begin(), unconfirmed.end(),
-      [&](const std::pair<message_id, user_id>& x) {
-        if (x.first > through) return false;
-        auto same_sender = [&](const receipt& r) {
-          return r.sender == x.second;
-        };
-        auto known =
-            std::find_if(receipts.begin(), receipts.end(), same_sender);
-        if (known == receipts.end())
-          receipts.push_back(receipt{self->state.id, x.second, x.first, false});
-        else
-          known->up_to = std::max(known->up_to, x.first);
-        return true;
-      });
+  auto kept = std::remove_if(unconfirmed.begin(), unconfirmed.end(),
+                             [&](const std::pair<message_id, user_id>& x) {
+                               if (x.first > through) return false;
+                               confirmed.emplace_back(x.second, x.first);
+                               return true;
+                             });
   unconfirmed.erase(kept, unconfirmed.end());
+  std::sort(confirmed.begin(), confirmed.end());
+  std::vector<receipt> receipts;
+  for (std::size_t i = 0; i < confirmed.size(); ++i) {
+    auto last_of_sender = i + 1 == confirmed.size() ||
+                          confirmed[i + 1].first != confirmed[i].first;
+    if (last_of_sender)
+      receipts.push_back(receipt{self->state.id, confirmed[i].first,
+                                 confirmed[i].second, false});
+  }
   return receipts;
 }
 

@@ -56,6 +56,29 @@ TEST_CASE_FIXTURE(actor_fixture,
 }
 
 TEST_CASE_FIXTURE(actor_fixture,
+                  "one ack over two senders' messages gives each sender one "
+                  "receipt, for the newest of theirs") {
+  auto alice = make_user("alice");
+  auto carol = make_user("carol");
+  auto bob = make_user("bob");
+  auto a1 = open(alice, acking("laptop"));
+  auto c1 = open(carol, acking("laptop"));
+  auto phone = open(bob, acking("phone"));
+  auto from_alice = send_all(*a1, bob.id, 2);
+  auto from_carol = send_all(*c1, bob.id, 2);
+  for (int i = 0; i < 4; ++i)
+    expect(*phone, "incoming_message");
+  phone->send(R"({"type":"ack","up_to_id":)" +
+              std::to_string(from_carol.back()) + "}");
+  auto to_alice = expect(*a1, "delivered");
+  CHECK(int_member(to_alice, "recipient_id") == bob.id);
+  CHECK(int_member(to_alice, "up_to_id") == from_alice.back());
+  auto to_carol = expect(*c1, "delivered");
+  CHECK(int_member(to_carol, "recipient_id") == bob.id);
+  CHECK(int_member(to_carol, "up_to_id") == from_carol.back());
+}
+
+TEST_CASE_FIXTURE(actor_fixture,
                   "a plain recipient's write completion gives the sender a "
                   "delivered receipt") {
   auto alice = make_user("alice");
