@@ -4,6 +4,7 @@
 // stream did not carry. Each case reproduces a window in which a message
 // used to be lost (issue 7) and shows the next connection gets it.
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <thread>
 #include <vector>
@@ -40,6 +41,31 @@ void close(test_session& session) {
   caf::anon_send(session.actor, closed_atom::value);
 }
 
+/// Alice wrote to Bob: one message reached his socket (his cursor moved),
+/// then his connection stopped writing and was handed two more.
+struct writes_stopped {
+  user_record alice;
+  user_record bob;
+  std::unique_ptr<test_session> a1;
+  std::unique_ptr<test_session> b1;
+  std::vector<message_id> unwritten;
+};
+
+writes_stopped handed_after_writes_stopped(actor_fixture& node) {
+  writes_stopped s;
+  s.alice = node.make_user("alice");
+  s.bob = node.make_user("bob");
+  s.a1 = node.open(s.alice);
+  s.b1 = node.open(s.bob);
+  auto written = send_all(*s.a1, s.bob.id, 1);
+  CHECK(incoming(*s.b1, 1) == written);
+  node.await_cursor(s.bob, "", written[0]);
+  s.b1->connection->stop_writing();
+  s.unwritten = send_all(*s.a1, s.bob.id, 2);
+  CHECK(incoming(*s.b1, 2) == s.unwritten);
+  return s;
+}
+
 } // namespace
 
 TEST_CASE_FIXTURE(actor_fixture,
@@ -66,43 +92,26 @@ TEST_CASE_FIXTURE(actor_fixture,
 TEST_CASE_FIXTURE(actor_fixture,
                   "live messages handed to a closing connection are pushed "
                   "again on the next connection") {
-  auto alice = make_user("alice");
-  auto bob = make_user("bob");
-  auto a1 = open(alice);
-  auto b1 = open(bob);
-  auto before = send_all(*a1, bob.id, 1);
-  CHECK(incoming(*b1, 1) == before);
-  await_cursor(bob, "", before[0]);
-  b1->connection->stop_writing(); // peer FIN, 1008 or a write error
-  auto during = send_all(*a1, bob.id, 2);
-  CHECK(incoming(*b1, 2) == during);
-  close(*b1);
-  auto b2 = open(bob);
-  CHECK(incoming(*b2, 2) == during);
+  // Peer FIN, 1008 or a write error.
+  auto s = handed_after_writes_stopped(*this);
+  close(*s.b1);
+  auto b2 = open(s.bob);
+  CHECK(incoming(*b2, 2) == s.unwritten);
 }
 
 TEST_CASE_FIXTURE(actor_fixture,
                   "frames a shutdown dropped from a connection's queue are "
                   "pushed again after the restart") {
-  auto alice = make_user("alice");
-  auto bob = make_user("bob");
-  auto a1 = open(alice);
-  auto b1 = open(bob);
-  auto before = send_all(*a1, bob.id, 1);
-  CHECK(incoming(*b1, 1) == before);
-  await_cursor(bob, "", before[0]);
   // Shutdown closes every connection with 1001: what they still queued
   // is never written.
-  b1->connection->stop_writing();
-  auto queued = send_all(*a1, bob.id, 2);
-  CHECK(incoming(*b1, 2) == queued);
-  close(*a1);
-  close(*b1);
+  auto s = handed_after_writes_stopped(*this);
+  close(*s.a1);
+  close(*s.b1);
   // Then the user actors hand on their last confirmations and the writer
   // commits for the last time.
   restart_node();
-  auto b2 = open(bob);
-  CHECK(incoming(*b2, 2) == queued);
+  auto b2 = open(s.bob);
+  CHECK(incoming(*b2, 2) == s.unwritten);
 }
 
 TEST_CASE_FIXTURE(actor_fixture,
