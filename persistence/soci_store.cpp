@@ -2,10 +2,13 @@
 #include "persistence/soci_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <unordered_set>
+
+#include "persistence/inserted_rows.hpp"
 
 namespace parley::persistence {
 
@@ -221,6 +224,15 @@ std::vector<chat_message> soci_store::fetch_messages(const std::string& query,
 caf::error soci_store::migrate(const migration_plan& plan) {
   return guarded("migrate the schema", [&]() -> caf::error {
     apply_migrations(sql_, plan);
+    // The last marker of each writer run that ended (store.hpp,
+    // commit_marker); no batch waits that long to be written again.
+    using namespace std::chrono;
+    timestamp_ms cutoff =
+        duration_cast<milliseconds>(system_clock::now().time_since_epoch())
+            .count() -
+        commit_marker_lifetime_ms;
+    sql_ << "DELETE FROM committed_batches WHERE committed_at_ms < :cutoff",
+        soci::use(cutoff);
     return {};
   });
 }
@@ -275,17 +287,17 @@ caf::expected<bool> soci_store::user_exists(user_id id) {
 
 caf::error
 soci_store::set_presence(const std::vector<presence_change>& changes) {
-  auto done = commit(write_batch{{}, {}, changes, {}});
+  auto done = commit(write_batch{{}, {}, changes, {}, {}});
   return done ? caf::error{} : std::move(done.error());
 }
 
 caf::expected<std::vector<insert_outcome>>
 soci_store::insert_messages(const std::vector<chat_message>& batch) {
-  return commit(write_batch{batch, {}, {}, {}});
+  return commit(write_batch{batch, {}, {}, {}, {}});
 }
 
 caf::error soci_store::mark_delivered(const std::vector<delivery_mark>& marks) {
-  auto done = commit(write_batch{{}, marks, {}, {}});
+  auto done = commit(write_batch{{}, marks, {}, {}, {}});
   return done ? caf::error{} : std::move(done.error());
 }
 
@@ -306,11 +318,75 @@ void soci_store::write(const write_batch& batch,
                        const std::vector<std::size_t>& rows,
                        std::vector<insert_outcome>& outcomes) {
   soci::transaction transaction{sql_};
+  // One connection writes at a time here (SQLite's write lock), so a
+  // marker found now is a commit that ended.
+  if (read_committed_batch(batch, rows, outcomes)) return;
   insert_rows(batch.messages, rows, outcomes);
   update_delivered(batch.delivered);
   update_presence(batch.presence);
   update_receipts(batch.receipts);
+  record_marker(batch.marker, rows, outcomes);
   transaction.commit();
+}
+
+bool soci_store::read_committed_batch(const write_batch& batch,
+                                      const std::vector<std::size_t>& rows,
+                                      std::vector<insert_outcome>& outcomes) {
+  const auto& marker = batch.marker;
+  if (marker.batch == 0) return false;
+  auto batch_number = static_cast<std::int64_t>(marker.batch);
+  std::string ids;
+  sql_ << "SELECT ids FROM committed_batches "
+          "WHERE writer = :writer AND batch = :batch",
+      soci::use(marker.writer), soci::use(batch_number), soci::into(ids);
+  if (!sql_.got_data()) return false;
+  std::vector<inserted_row> inserted;
+  inserted_row row;
+  std::string client_msg_id;
+  soci::indicator client_msg_id_state = soci::i_ok;
+  soci::statement select =
+      (sql_.prepare << "SELECT id, sender_id, client_msg_id FROM messages "
+                       "WHERE " +
+                           in_id_list("id"),
+       soci::use(ids, "ids"), soci::into(row.id), soci::into(row.sender),
+       soci::into(client_msg_id, client_msg_id_state));
+  select.execute();
+  while (select.fetch()) {
+    row.client_msg_id.reset();
+    if (client_msg_id_state != soci::i_null) row.client_msg_id = client_msg_id;
+    inserted.push_back(row);
+  }
+  assign_ids(std::move(inserted), batch.messages, rows, outcomes);
+  // The rows left without an id repeated a key, as they did at the time.
+  for (auto i : rows) {
+    auto& outcome = outcomes[i];
+    if (outcome.message.id != 0 || outcome.error) continue;
+    outcome.message =
+        find_original(outcome.message.sender_id, outcome.message.client_msg_id);
+    outcome.duplicate = true;
+  }
+  return true;
+}
+
+void soci_store::record_marker(const commit_marker& marker,
+                               const std::vector<std::size_t>& rows,
+                               const std::vector<insert_outcome>& outcomes) {
+  if (marker.batch == 0) return;
+  std::string ids = "[";
+  for (auto i : rows) {
+    const auto& outcome = outcomes[i];
+    if (outcome.duplicate || outcome.message.id == 0) continue;
+    ids += (ids.size() > 1 ? "," : "") + std::to_string(outcome.message.id);
+  }
+  ids += "]";
+  auto batch_number = static_cast<std::int64_t>(marker.batch);
+  sql_ << "INSERT INTO committed_batches (writer, batch, ids, committed_at_ms) "
+          "VALUES (:writer, :batch, :ids, :at)",
+      soci::use(marker.writer), soci::use(batch_number), soci::use(ids),
+      soci::use(marker.at);
+  sql_ << "DELETE FROM committed_batches "
+          "WHERE writer = :writer AND batch < :batch",
+      soci::use(marker.writer), soci::use(batch_number);
 }
 
 void soci_store::update_presence(const std::vector<presence_change>& changes) {

@@ -96,7 +96,7 @@ private:
   /// guarded, for reads: when a connection believed good turns out lost,
   /// reconnect and read once more, so that the first request after the
   /// database came back succeeds. Writes are not repeated this way: their
-  /// outcome may be unknown (the writer resolves that by key).
+  /// outcome may be unknown (the writer resolves that by commit marker).
   template <class F>
   auto guarded_read(const char* what, F body) -> decltype(body());
 
@@ -107,6 +107,18 @@ private:
   void update_delivered(const std::vector<delivery_mark>& marks);
   void update_presence(const std::vector<presence_change>& changes);
   void update_receipts(const std::vector<receipt>& receipts);
+
+  /// When an earlier attempt committed the batch's marker (store.hpp,
+  /// commit_marker): fills the outcomes with the rows it stored and
+  /// answers true.
+  bool read_committed_batch(const write_batch& batch,
+                            const std::vector<std::size_t>& rows,
+                            std::vector<insert_outcome>& outcomes);
+  /// Stores the marker with the ids the batch inserted, and forgets the
+  /// writer's older ones.
+  void record_marker(const commit_marker& marker,
+                     const std::vector<std::size_t>& rows,
+                     const std::vector<insert_outcome>& outcomes);
 
   std::vector<std::size_t> check_rows(const std::vector<chat_message>& batch,
                                       std::vector<insert_outcome>& outcomes);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,21 @@ struct presence_change {
   presence status = presence::offline;
 };
 
+/// The writer's name for one commit, stored in the same transaction
+/// (table committed_batches) with the ids of the rows it inserted. A commit
+/// whose answer was lost (the connection broke after the server may have
+/// committed) is made again under the same marker: if the first attempt
+/// was committed, the marker is there and the store answers with the rows
+/// that attempt stored instead of storing them twice. The marker's unique
+/// key also settles a first attempt still running on the server: whichever
+/// commits second fails. batch 0: no marker (marks, presence and receipts
+/// alone are safe to apply twice).
+struct commit_marker {
+  std::string writer; ///< unique to one run of one writer
+  std::uint64_t batch = 0;
+  timestamp_ms at = 0; ///< old markers are forgotten after a while
+};
+
 /// Everything the writer commits at once: new messages, delivery marks and
 /// presence changes share one transaction, so a quiet node pays one commit
 /// (one fsync) per message, not three.
@@ -58,6 +74,7 @@ struct write_batch {
   /// Receipts raise a conversation's cursors (never lower them); a read
   /// receipt counts as delivered too. At most one per (reader, sender, kind).
   std::vector<receipt> receipts;
+  commit_marker marker;
 };
 
 /// A conversation's cursors as one receipt row: `owner` has received
@@ -110,7 +127,9 @@ public:
 
   /// Applies a write batch in one transaction, with the semantics of
   /// insert_messages, mark_delivered and set_presence; one outcome per
-  /// message, or an error when the transaction as a whole failed.
+  /// message, or an error when the transaction as a whole failed. A batch
+  /// whose marker was committed before is not written again: its outcomes
+  /// are the rows that commit stored (see commit_marker).
   virtual caf::expected<std::vector<insert_outcome>>
   commit(const write_batch& batch) = 0;
 

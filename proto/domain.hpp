@@ -81,17 +81,6 @@ typename Inspector::result_type inspect(Inspector& f, stream_options& x) {
   return f(caf::meta::type_name("stream_options"), x.since, x.device, x.acks);
 }
 
-/// Keys the writer gives messages sent without a client_msg_id begin with
-/// this character, which client keys may not contain: every stored message
-/// has a key, so a batch whose commit outcome is unknown can be written
-/// again without storing anything twice. Such keys never leave the node.
-constexpr char server_key_mark = '\x1f';
-
-/// Whether a stored client_msg_id is one the server made.
-inline bool is_server_key(const std::string& key) {
-  return !key.empty() && key.front() == server_key_mark;
-}
-
 inline bool operator==(const user_record& x, const user_record& y) {
   return x.id == y.id && x.username == y.username && x.status == y.status;
 }

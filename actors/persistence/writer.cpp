@@ -18,10 +18,12 @@
 // In an outage new stores are refused at once ("unavailable": not stored),
 // marks and presence wait, and the batch whose commit failed stays in
 // doubt: the server may have committed it before the connection broke.
-// Every message has a key (the client's client_msg_id, or one made here),
-// so once the database is back the batch is written again by key: rows
-// that were committed come back as duplicates of themselves and are routed
-// now, the others are stored now; nothing is stored twice or lost.
+// Every commit carries a marker (this writer's name and the batch's
+// number) that the database stores with it, so once the database is back
+// the batch is written again under the same marker: if the first attempt
+// was committed, the store answers with the rows it stored, which are
+// routed now; otherwise they are stored now. Nothing is stored twice or
+// lost, with or without client_msg_id.
 #include "actors/persistence/writer.hpp"
 
 #include <algorithm>
@@ -77,7 +79,6 @@ void schedule_flush(self_pointer self) {
 
 /// Answers one stored row: route to both users (the sending session's
 /// message_sent goes that way too, in order), then the store's answer.
-/// Keys made here never leave the node.
 void settle(self_pointer self, pending_store& entry,
             persistence::insert_outcome& outcome) {
   if (outcome.error) {
@@ -85,7 +86,6 @@ void settle(self_pointer self, pending_store& entry,
     return;
   }
   auto& msg = outcome.message;
-  if (is_server_key(msg.client_msg_id)) msg.client_msg_id.clear();
   if (!outcome.duplicate) {
     self->state.cursors.note_stored(msg.recipient_id, msg.id);
     if (self->state.registry)
@@ -180,40 +180,42 @@ void commit_side_effects(self_pointer self, persistence::write_batch batch) {
                   << message_of(done.error()) << std::endl;
 }
 
-/// Commits stores together with marks and presence, all sent at `sent_at`.
-/// If the database is unreachable, the stores wait in doubt (see above);
-/// if the transaction fails otherwise, the side effects are retried on
-/// their own and each message alone, so that only an offending row gets an
-/// error. `in_doubt`: the stores were sent before and their duplicates of
-/// the same sent_at are their own rows.
+/// A new commit's marker: this writer's next batch number, sent at `at`.
+persistence::commit_marker next_marker(self_pointer self, timestamp_ms at) {
+  auto& st = self->state;
+  return {st.writer_name, ++st.batches_made, at};
+}
+
+/// Commits stores together with marks and presence under `marker` (its
+/// time is the messages' sent_at). If the database is unreachable, the
+/// stores wait in doubt (see above); if the transaction fails otherwise,
+/// the side effects are retried on their own and each message alone, so
+/// that only an offending row gets an error.
 void commit_batch(self_pointer self, std::vector<pending_store>& stores,
-                  persistence::write_batch batch, timestamp_ms sent_at,
-                  bool in_doubt = false) {
+                  persistence::write_batch batch,
+                  const persistence::commit_marker& marker) {
   for (auto& entry : stores) {
-    entry.message.sent_at_ms = sent_at;
+    entry.message.sent_at_ms = marker.at;
     batch.messages.push_back(entry.message);
   }
+  batch.marker = marker;
   auto outcomes = self->state.db->commit(batch);
   if (outcomes && outcomes->size() == stores.size()) {
-    for (std::size_t i = 0; i < stores.size(); ++i) {
-      auto& outcome = (*outcomes)[i];
-      if (in_doubt && outcome.duplicate &&
-          outcome.message.sent_at_ms == sent_at)
-        outcome.duplicate = false; // committed before the connection broke
-      settle(self, stores[i], outcome);
-    }
+    for (std::size_t i = 0; i < stores.size(); ++i)
+      settle(self, stores[i], (*outcomes)[i]);
     return;
   }
   auto err = outcomes ? make_error(error_code::internal) : outcomes.error();
   if (code_of(err) == error_code::unavailable) {
     auto& outage = self->state.outage;
     keep_side_effects(self, batch);
-    outage.in_doubt_sent_at = sent_at;
+    outage.in_doubt_marker = marker;
     for (auto& entry : stores)
       outage.in_doubt.push_back(std::move(entry));
     start_outage(self, err);
     return;
   }
+  batch.marker = {};
   commit_side_effects(self, std::move(batch));
   if (stores.size() == 1) {
     stores.front().promise.deliver(std::move(err));
@@ -222,7 +224,7 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
   for (auto& entry : stores) {
     std::vector<pending_store> single;
     single.push_back(std::move(entry));
-    commit_batch(self, single, {}, sent_at, in_doubt);
+    commit_batch(self, single, {}, next_marker(self, marker.at));
   }
 }
 
@@ -257,7 +259,8 @@ void flush_all(self_pointer self) {
     if (stores.empty())
       commit_side_effects(self, std::move(side_effects));
     else
-      commit_batch(self, stores, std::move(side_effects), now_ms());
+      commit_batch(self, stores, std::move(side_effects),
+                   next_marker(self, now_ms()));
     side_effects = {};
   } while (!st.stores.empty() && !st.outage.active);
 }
@@ -285,17 +288,9 @@ void probe(self_pointer self) {
                   << in_doubt.size() << " in doubt are written again"
                   << std::endl;
   if (!in_doubt.empty())
-    commit_batch(self, in_doubt, {}, outage.in_doubt_sent_at, true);
+    commit_batch(self, in_doubt, {}, outage.in_doubt_marker);
   st.marks_due = true;
   schedule_flush(self);
-}
-
-/// Gives a message sent without client_msg_id a key of the server's.
-void give_key(self_pointer self, chat_message& msg) {
-  if (!msg.client_msg_id.empty()) return;
-  auto& st = self->state;
-  msg.client_msg_id =
-      server_key_mark + st.key_prefix + std::to_string(++st.keys_made);
 }
 
 caf::result<chat_message, bool> accept_store(self_pointer self,
@@ -303,7 +298,6 @@ caf::result<chat_message, bool> accept_store(self_pointer self,
                                              session_actor& origin,
                                              timestamp_ms deadline) {
   auto promise = self->make_response_promise<chat_message, bool>();
-  give_key(self, msg);
   self->state.stores.push_back(
       pending_store{std::move(msg), std::move(origin), deadline, promise});
   schedule_flush(self);
@@ -353,15 +347,15 @@ void take_receipts_in(self_pointer self, const std::vector<receipt>& incoming) {
   schedule_flush(self);
 }
 
-/// A prefix no earlier run used: 64 random bits in hex.
-std::string random_key_prefix() {
+/// A name no earlier run used: 64 random bits in hex.
+std::string random_writer_name() {
   std::random_device entropy;
   std::uint64_t bits = (std::uint64_t{entropy()} << 32) | entropy();
   static constexpr char digits[] = "0123456789abcdef";
   std::string prefix;
   for (int shift = 60; shift >= 0; shift -= 4)
     prefix += digits[(bits >> shift) & 0xf];
-  return prefix + ":";
+  return prefix;
 }
 
 } // namespace
@@ -371,7 +365,7 @@ writer_actor::behavior_type writer_impl(self_pointer self,
                                         bool shared_database) {
   auto& st = self->state;
   st.db = std::move(db);
-  st.key_prefix = random_key_prefix();
+  st.writer_name = random_writer_name();
   if (shared_database) st.cursors.share_database();
   st.cursors.load_backlog(*st.db);
   return {

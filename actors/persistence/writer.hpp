@@ -34,10 +34,10 @@ struct database_outage {
   std::chrono::steady_clock::time_point since;
   std::uint64_t refused = 0; ///< stores answered unavailable meanwhile
   /// The stores of the commit that failed: it may have been committed
-  /// before the connection broke, so they wait and are written again by
-  /// key once the database is back (sent_at as in the first attempt).
+  /// before the connection broke, so they wait and are written again under
+  /// the same marker once the database is back.
   std::vector<pending_store> in_doubt;
-  timestamp_ms in_doubt_sent_at = 0;
+  persistence::commit_marker in_doubt_marker;
 };
 
 /// State of the writer. Runs detached: every call below blocks on SQL.
@@ -55,10 +55,10 @@ struct writer_state {
   std::vector<receipt> receipts_to_route;
   bool flush_scheduled = false;
   database_outage outage;
-  /// Keys for messages sent without a client_msg_id: a prefix unique to
-  /// this run and a counter (proto/domain.hpp, server_key_mark).
-  std::string key_prefix;
-  std::uint64_t keys_made = 0;
+  /// Commit markers (persistence/store.hpp): a name unique to this run
+  /// and the number of the last batch.
+  std::string writer_name;
+  std::uint64_t batches_made = 0;
   static inline const char* name = "writer";
 };
 

@@ -59,6 +59,27 @@ CREATE TABLE user_presence (
 CREATE INDEX user_presence_by_node ON user_presence (node);
 )sql";
 
+// A batch whose commit answer was lost is recognized by one marker row per
+// commit (store.hpp, commit_marker) instead of a key the server made up for
+// every message sent without a client_msg_id: such a key cost an entry in
+// the unique index per message. The index now holds the clients' keys
+// only, and the server's old keys (they begin with the unit separator,
+// chr(31)) become NULL: no client ever sent them.
+constexpr const char* commit_markers = R"sql(
+CREATE TABLE committed_batches (
+  writer TEXT NOT NULL,
+  batch BIGINT NOT NULL,
+  ids BIGINT[] NOT NULL,
+  committed_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (writer, batch)
+);
+UPDATE messages SET client_msg_id = NULL
+  WHERE starts_with(client_msg_id, chr(31));
+CREATE UNIQUE INDEX messages_client_msg_id ON messages (sender_id, client_msg_id)
+  WHERE client_msg_id IS NOT NULL;
+ALTER TABLE messages DROP CONSTRAINT messages_sender_id_client_msg_id_key;
+)sql";
+
 } // namespace
 
 const migration_plan& postgresql_migrations() {
@@ -77,6 +98,7 @@ const migration_plan& postgresql_migrations() {
           {4, "delivery cursors per device", {device_cursors}},
           {5, "receipts per conversation", {conversation_cursors}},
           {6, "cluster members and presence per node", {cluster_membership}},
+          {7, "commit markers instead of server keys", {commit_markers}},
       },
   };
   return plan;

@@ -28,6 +28,23 @@ CREATE TABLE messages (
 );
 )sql";
 
+// A batch whose commit answer was lost is recognized by one marker row per
+// commit (store.hpp, commit_marker) instead of a key the server made up for
+// every message sent without a client_msg_id; the server's old keys (they
+// begin with the unit separator, char(31)) become NULL: no client ever
+// sent them. ids is a JSON array.
+constexpr const char* commit_markers = R"sql(
+CREATE TABLE committed_batches (
+  writer TEXT NOT NULL,
+  batch INTEGER NOT NULL,
+  ids TEXT NOT NULL,
+  committed_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (writer, batch)
+) WITHOUT ROWID;
+UPDATE messages SET client_msg_id = NULL
+  WHERE substr(client_msg_id, 1, 1) = char(31);
+)sql";
+
 } // namespace
 
 const migration_plan& sqlite_migrations() {
@@ -42,6 +59,7 @@ const migration_plan& sqlite_migrations() {
           {2, "delivery watermark", {version_2_delivery_watermark}},
           {3, "delivery cursors per device", {device_cursors}},
           {4, "receipts per conversation", {conversation_cursors}},
+          {5, "commit markers instead of server keys", {commit_markers}},
       },
   };
   return plan;

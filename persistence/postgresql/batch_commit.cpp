@@ -4,7 +4,11 @@
 // on a loaded machine each round trip costs more than the rows it carries.
 // One statement in autocommit is one implicit transaction: all of it is
 // stored, or none. Rows travel as array parameters, unnested WITH
-// ORDINALITY so that ids are drawn in row order.
+// ORDINALITY so that ids are drawn in row order. The same statement stores
+// the batch's commit marker (store.hpp, commit_marker): a batch written
+// again after its answer was lost fails on the marker's key if its first
+// attempt committed, and its rows are then read back by the ids the marker
+// holds.
 #include "persistence/postgresql/batch_commit.hpp"
 
 #include <algorithm>
@@ -13,11 +17,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <soci/postgresql/soci-postgresql.h>
 
+#include "persistence/inserted_rows.hpp"
 #include "proto/error_code.hpp"
 
 namespace parley::persistence {
@@ -45,7 +51,14 @@ constexpr const char* insert_part =
     "through) "
     "WHERE device_cursors.user_id = y.id AND device_cursors.device = y.device "
     "AND device_cursors.delivered_through >= y.base "
-    "AND device_cursors.delivered_through < y.through), ";
+    "AND device_cursors.delivered_through < y.through), "
+    "marker AS ("
+    "INSERT INTO committed_batches (writer, batch, ids, committed_at_ms) "
+    "SELECT CAST($16 AS TEXT), CAST($17 AS BIGINT), "
+    "COALESCE(array_agg(id), '{}'), CAST($18 AS BIGINT) FROM inserted "
+    "HAVING CAST($17 AS BIGINT) > 0), "
+    "older_markers AS ("
+    "DELETE FROM committed_batches WHERE writer = $16 AND batch < $17), ";
 
 /// One node: presence is the users row.
 constexpr const char* single_node_presence_part =
@@ -54,23 +67,23 @@ constexpr const char* single_node_presence_part =
     "FROM unnest(CAST($10 AS BIGINT[]), CAST($11 AS TEXT[])) AS z(id, status) "
     "WHERE users.id = z.id AND z.status <> users.status), ";
 
-/// A cluster: this node's ($16) row in user_presence comes and goes, and
+/// A cluster: this node's ($19) row in user_presence comes and goes, and
 /// the users row says online while any node has one. Parts of one
 /// statement do not see each other's changes, hence "online, or another
 /// node has a row"; the commit lock makes the other nodes' rows current.
 constexpr const char* cluster_presence_part =
     "present AS ("
     "INSERT INTO user_presence (user_id, node) "
-    "SELECT z.id, $16 FROM unnest(CAST($10 AS BIGINT[]), "
+    "SELECT z.id, $19 FROM unnest(CAST($10 AS BIGINT[]), "
     "CAST($11 AS TEXT[])) AS z(id, status) WHERE z.status = 'online' "
     "ON CONFLICT DO NOTHING), "
     "absent AS ("
     "DELETE FROM user_presence USING unnest(CAST($10 AS BIGINT[]), "
     "CAST($11 AS TEXT[])) AS z(id, status) WHERE z.status = 'offline' "
-    "AND user_presence.user_id = z.id AND user_presence.node = $16), "
+    "AND user_presence.user_id = z.id AND user_presence.node = $19), "
     "changed AS ("
     "UPDATE users SET status = CASE WHEN z.status = 'online' OR EXISTS ("
-    "SELECT 1 FROM user_presence p WHERE p.user_id = z.id AND p.node <> $16) "
+    "SELECT 1 FROM user_presence p WHERE p.user_id = z.id AND p.node <> $19) "
     "THEN 'online' ELSE 'offline' END "
     "FROM unnest(CAST($10 AS BIGINT[]), CAST($11 AS TEXT[])) AS z(id, status) "
     "WHERE users.id = z.id), ";
@@ -211,14 +224,16 @@ struct receipt_arrays {
   }
 };
 
-/// A batch as the statements' parameters: $1-$15, and $16 the node's name
-/// in the cluster's statement.
+/// A batch as the statements' parameters: $1-$15 its parts, $16-$18 its
+/// commit marker, and $19 the node's name in the cluster's statement.
 struct batch_parameters {
   message_arrays messages;
   mark_arrays marks;
   presence_arrays presence;
   receipt_arrays receipts;
-  const char* values[16];
+  std::string marker_batch;
+  std::string marker_at;
+  const char* values[19];
   bool cluster;
 
   batch_parameters(const write_batch& batch,
@@ -227,24 +242,37 @@ struct batch_parameters {
       : marks(batch.delivered)
       , presence(batch.presence)
       , receipts(batch.receipts)
+      , marker_batch(std::to_string(batch.marker.batch))
+      , marker_at(std::to_string(batch.marker.at))
       , values{}
       , cluster(cluster_node != nullptr) {
     for (auto row : rows)
       messages.add(batch.messages[row]);
     const char* all[] = {
-        messages.senders.close(),  messages.receivers.close(),
-        messages.contents.close(), messages.keys.close(),
-        messages.times.close(),    marks.ids.close(),
-        marks.devices.close(),     marks.bases.close(),
-        marks.throughs.close(),    presence.ids.close(),
-        presence.statuses.close(), receipts.owners.close(),
-        receipts.peers.close(),    receipts.delivered.close(),
-        receipts.read.close(),     cluster ? cluster_node->c_str() : nullptr,
+        messages.senders.close(),
+        messages.receivers.close(),
+        messages.contents.close(),
+        messages.keys.close(),
+        messages.times.close(),
+        marks.ids.close(),
+        marks.devices.close(),
+        marks.bases.close(),
+        marks.throughs.close(),
+        presence.ids.close(),
+        presence.statuses.close(),
+        receipts.owners.close(),
+        receipts.peers.close(),
+        receipts.delivered.close(),
+        receipts.read.close(),
+        batch.marker.writer.c_str(),
+        marker_batch.c_str(),
+        marker_at.c_str(),
+        cluster ? cluster_node->c_str() : nullptr,
     };
     std::copy(std::begin(all), std::end(all), values);
   }
 
-  int count() const { return cluster ? 16 : 15; }
+  int count() const { return cluster ? 19 : 18; }
 };
 
 using result_pointer = std::unique_ptr<PGresult, decltype(&PQclear)>;
@@ -265,50 +293,55 @@ std::int64_t integer_at(const PGresult* result, int row, int column) {
   return std::strtoll(PQgetvalue(result, row, column), nullptr, 10);
 }
 
-/// Gives each row its id: rows with a client_msg_id by key, the others in
-/// order, since their ids were drawn in row order. `first` is the column
-/// of the id: a cluster's result has a kind in front and rows of kind 1
-/// that are not messages.
+/// Gives each row its id (inserted_rows.hpp) from the rows a statement
+/// returned, (id, sender_id, client_msg_id) from column `first` on: a
+/// cluster's result has a kind in front and rows of kind 1 that are not
+/// messages.
 void match_ids(const PGresult* result, const write_batch& batch,
                const std::vector<std::size_t>& rows,
                std::vector<insert_outcome>& outcomes, int first) {
-  std::map<std::pair<user_id, std::string>, message_id> keyed;
-  std::vector<message_id> unkeyed;
+  std::vector<inserted_row> inserted;
+  inserted.reserve(static_cast<std::size_t>(PQntuples(result)));
   for (int i = 0; i < PQntuples(result); ++i) {
     if (first > 0 && integer_at(result, i, 0) != 0) continue;
-    auto id = integer_at(result, i, first);
-    if (PQgetisnull(result, i, first + 2))
-      unkeyed.push_back(id);
-    else
-      keyed.emplace(
-          std::make_pair(integer_at(result, i, first + 1),
-                         std::string{PQgetvalue(result, i, first + 2)}),
-          id);
+    auto& row = inserted.emplace_back();
+    row.id = integer_at(result, i, first);
+    row.sender = integer_at(result, i, first + 1);
+    if (!PQgetisnull(result, i, first + 2))
+      row.client_msg_id.emplace(PQgetvalue(result, i, first + 2));
   }
-  std::sort(unkeyed.begin(), unkeyed.end());
-  std::size_t next_unkeyed = 0;
-  for (auto row : rows) {
-    const auto& msg = batch.messages[row];
-    auto& outcome = outcomes[row];
-    if (msg.client_msg_id.empty()) {
-      if (next_unkeyed < unkeyed.size()) {
-        outcome.message.id = unkeyed[next_unkeyed++];
-      } else {
-        // Cannot happen (a row without a key never conflicts), but the
-        // batch is committed already: say so instead of inviting a retry.
-        outcome.error = make_error(error_code::internal,
-                                   "stored, but its id was not returned");
-      }
-      continue;
-    }
-    // The first row with a key owns the inserted id; a second row with the
-    // same key in this batch, or a key stored before, stays at id 0.
-    auto i = keyed.find(std::make_pair(msg.sender_id, msg.client_msg_id));
-    if (i != keyed.end()) {
-      outcome.message.id = i->second;
-      keyed.erase(i);
-    }
-  }
+  assign_ids(std::move(inserted), batch.messages, rows, outcomes);
+}
+
+/// Whether a statement failed because its commit marker was stored before:
+/// the batch was committed by an earlier attempt.
+bool marker_was_committed(const PGresult* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+  return state != nullptr && constraint != nullptr &&
+         std::string_view{state} == "23505" &&
+         std::string_view{constraint} == "committed_batches_pkey";
+}
+
+/// The outcomes of a batch an earlier attempt committed: the rows its
+/// marker names. Stream links stay unknown (no_chain): the user actors read
+/// such a route's stream from the database.
+void read_committed_batch(PGconn* connection, const write_batch& batch,
+                          const std::vector<std::size_t>& rows,
+                          std::vector<insert_outcome>& outcomes) {
+  auto number = std::to_string(batch.marker.batch);
+  const char* values[] = {batch.marker.writer.c_str(), number.c_str()};
+  result_pointer result{
+      PQexecParams(connection,
+                   "SELECT m.id, m.sender_id, m.client_msg_id "
+                   "FROM committed_batches b JOIN messages m "
+                   "ON m.id = ANY(b.ids) "
+                   "WHERE b.writer = $1 AND b.batch = CAST($2 AS BIGINT)",
+                   2, nullptr, values, nullptr, nullptr, 0),
+      &PQclear};
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+    throw_failure(connection, result.get());
+  match_ids(result.get(), batch, rows, outcomes, 0);
 }
 
 /// Links every new row to the message before it in its recipient's and its
@@ -362,8 +395,11 @@ void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                                        parameters.count(), parameters.values,
                                        nullptr, nullptr, 0),
                         &PQclear};
-  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    if (marker_was_committed(result.get()))
+      return read_committed_batch(connection, batch, rows, outcomes);
     throw_failure(connection, result.get());
+  }
   match_ids(result.get(), batch, rows, outcomes, 0);
 }
 
@@ -455,8 +491,8 @@ void commit_in_cluster(PGconn* connection, const write_batch& batch,
   // ascend in commit order across the cluster; a node frozen inside a
   // commit holds it, so the server ends such a transaction after a while,
   // and a writer waiting for the lock longer than that gives up
-  // (unavailable: the batch is written again by key). SET LOCAL, so that a
-  // reconnected session needs no set-up.
+  // (unavailable: the batch is written again under its marker). SET LOCAL, so
+  // that a reconnected session needs no set-up.
   if (PQenterPipelineMode(connection) != 1) throw_failure(connection, nullptr);
   pipeline_scope scope{connection};
   send_plain(connection, "BEGIN");
@@ -477,6 +513,8 @@ void commit_in_cluster(PGconn* connection, const write_batch& batch,
   if (answers.first_error) {
     // The transaction failed and waits for its end; nothing is kept.
     result_pointer rollback{PQexec(connection, "ROLLBACK"), &PQclear};
+    if (marker_was_committed(answers.first_error.get()))
+      return read_committed_batch(connection, batch, rows, outcomes);
     throw_failure(connection, answers.first_error.get());
   }
   // BEGIN, the two SETs, the lock, then the statement's rows.

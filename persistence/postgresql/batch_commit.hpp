@@ -21,8 +21,11 @@ void prepare_batch_commit(PGconn* connection, bool cluster = false);
 /// batch.messages, in row order) and one UPDATE of users for delivery
 /// watermarks and presence together. Fills the id of every stored row;
 /// rows whose (sender, client_msg_id) already existed are left with id 0
-/// for the caller to resolve as duplicates. Throws soci::soci_error (with
-/// the SQLSTATE) on database errors; then nothing of the batch is stored.
+/// for the caller to resolve as duplicates. The statement also stores the
+/// batch's commit marker; when an earlier attempt stored it, nothing is
+/// written again and the outcomes are that attempt's rows. Throws
+/// soci::soci_error (with the SQLSTATE) on database errors; then nothing of
+/// the batch is stored.
 void commit_in_one_statement(PGconn* connection, const write_batch& batch,
                              const std::vector<std::size_t>& rows,
                              std::vector<insert_outcome>& outcomes);

@@ -1,8 +1,8 @@
 // The writer when the database fails: a commit whose outcome is unknown is
-// written again by key once the database is back (nothing stored twice,
-// everything committed routed), and during an outage new stores are refused
-// at once while one loop probes the database. The database is real; a
-// store in front of the writer's stands for the network between them.
+// written again under its commit marker once the database is back (nothing
+// stored twice, everything committed routed), and during an outage new stores
+// are refused at once while one loop probes the database. The database is real;
+// a store in front of the writer's stands for the network between them.
 #include <atomic>
 #include <memory>
 #include <set>
@@ -61,7 +61,7 @@ public:
   }
   caf::expected<std::vector<persistence::insert_outcome>>
   insert_messages(const std::vector<chat_message>& batch) override {
-    return commit(persistence::write_batch{batch, {}, {}, {}});
+    return commit(persistence::write_batch{batch, {}, {}, {}, {}});
   }
   caf::error
   mark_delivered(const std::vector<persistence::delivery_mark>& x) override {

@@ -73,6 +73,18 @@ TEST_CASE("messages sent while the recipient is away are pushed in order "
   s.expect_marker_next(*bob_ws, "live after the push");
 }
 
+TEST_CASE("a message sent without client_msg_id is pushed and replayed "
+          "without one") {
+  bob_away s;
+  auto id = send_and_ack(*s.alice_ws, s.bob.id, "no key");
+  for (const char* query : {"", "since=0"}) {
+    CAPTURE(query);
+    auto bob_ws = connect_with_header(s.node, s.bob, query);
+    auto frame = expect_next(*bob_ws, "incoming_message", id);
+    CHECK_FALSE(string_member(frame, "client_msg_id").has_value());
+  }
+}
+
 /// Waits until the node has recorded Bob's default device as having every
 /// message up to `id` (written to his socket, confirmed, committed).
 void await_bob_delivered(bob_away& s, std::int64_t id) {

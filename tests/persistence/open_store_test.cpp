@@ -5,39 +5,13 @@
 #include <tuple>
 #include <vector>
 
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
-
-#include "persistence/database_url.hpp"
 #include "persistence/migrations/postgresql_migrations.hpp"
 #include "persistence/migrations/sqlite_migrations.hpp"
-#include "tests/persistence/store_fixture.hpp"
+#include "tests/persistence/raw_session.hpp"
 
 namespace parley::testing {
 
 namespace {
-
-// A plain SOCI session on the test database, to look behind the store.
-std::unique_ptr<soci::session> raw_session(const std::string& url) {
-  auto location = value_of(persistence::parse_database_url(url));
-  if (auto sqlite = std::get_if<persistence::sqlite_location>(&location))
-    return std::make_unique<soci::session>(soci::sqlite3,
-                                           "db=\"" + sqlite->path + "\"");
-  return std::make_unique<soci::session>(
-      soci::postgresql,
-      std::get<persistence::postgresql_location>(location).conninfo);
-}
-
-int count_rows(const std::string& url, const std::string& table) {
-  int count = 0;
-  *raw_session(url) << "SELECT COUNT(*) FROM " + table, soci::into(count);
-  return count;
-}
-
-bool on_postgresql() {
-  return test_backend() == "postgresql";
-}
 
 // Brings a fresh database to schema version `version` and no further.
 void migrate_to(const std::string& url, int version) {
@@ -131,6 +105,40 @@ TEST_CASE("migrations 2 and 4 keep every message undelivered under version 1 "
         std::vector<std::string>{"two", "three"});
   auto carol_cursor = value_of(store->open_device(carol, ""));
   CHECK(value_of(store->messages_to(carol, carol_cursor, 10)).empty());
+}
+
+TEST_CASE("the keys earlier versions made up for messages sent without one "
+          "become NULL; clients' keys stay and still refuse a resend") {
+  test_database db;
+  migrate_to(db.url(), on_postgresql() ? 6 : 4);
+  {
+    auto sql = raw_session(db.url());
+    *sql << "INSERT INTO users (username, hashed_password) "
+            "VALUES ('alice', 'h'), ('bob', 'h')";
+    std::string server_key = std::string{"\x1f"} + "0123456789abcdef:1";
+    for (const auto& key : {server_key, std::string{"c-1"}})
+      *sql << "INSERT INTO messages "
+              "(sender_id, receiver_id, content, client_msg_id, sent_at_ms) "
+              "SELECT a.id, b.id, 'old', :key, 0 FROM users a, users b "
+              "WHERE a.username = 'alice' AND b.username = 'bob'",
+          soci::use(key);
+  }
+  auto store = value_of(persistence::open_store(db.url()));
+  auto alice = value_of(store->find_account("alice"))->id;
+  auto bob = value_of(store->find_account("bob"))->id;
+  auto rows = value_of(store->messages_to(bob, 0, 10));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].client_msg_id.empty());
+  CHECK(rows[1].client_msg_id == "c-1");
+  chat_message resent;
+  resent.sender_id = alice;
+  resent.recipient_id = bob;
+  resent.content = "resent";
+  resent.client_msg_id = "c-1";
+  auto outcomes = value_of(store->insert_messages({resent}));
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].duplicate);
+  CHECK(outcomes[0].message.id == rows[1].id);
 }
 
 TEST_CASE("an SQLite database is in WAL mode" *
