@@ -2,7 +2,8 @@
 # throughput scenario runs with --ack-every 0, 10 and 50 against this
 # tree's node, and optionally with --ack-every 0 against another build of
 # the node (--compare-node PATH), in alternating order, each run on a fresh
-# process, first on PostgreSQL, then on SQLite. Sourced by ./dev after
+# process and a fresh copy of the users' database, first on PostgreSQL,
+# then on SQLite. Sourced by ./dev after
 # standard_scenarios.sh (uses its sizes, run_tool, settle_database and
 # cleanup).
 # shellcheck shell=bash disable=SC2154,SC2034 # globals of ./dev and the scenarios
@@ -45,13 +46,16 @@ ack_cost_db() {
   fi
 }
 
-# ack_cost_copy BACKEND FROM TO: a copy of a stopped node's database (the
-# users, made once); a newer node migrates its copy when it starts.
+# ack_cost_copy BACKEND FROM TO: a fresh copy of a stopped node's database
+# (the users, made once), replacing TO; a newer node migrates its copy when
+# it starts.
 ack_cost_copy() {
   if [[ $1 == pg ]]; then
+    "$pg_bin/dropdb" -h 127.0.0.1 -p "$pg_port" -U postgres --if-exists "$3"
     "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres -T "$2" "$3"
     return
   fi
+  rm -f "$bench_work/$3.db" "$bench_work/$3.db-wal" "$bench_work/$3.db-shm"
   python3 - "$bench_work/$2.db" "$bench_work/$3.db" <<'EOF'
 import sqlite3, sys
 source, target = (sqlite3.connect(path) for path in sys.argv[1:])
@@ -60,8 +64,11 @@ EOF
 }
 
 # ack_cost_backend BACKEND CONFIG...: users once (by the oldest build, so
-# that every build can open a copy), a copy of that database per build, then
-# the alternating runs on BACKEND (pg or sqlite), each on a fresh process.
+# that every build can open a copy), then
+# the alternating runs on BACKEND (pg or sqlite), each on a fresh process
+# and a fresh copy of that database: a database that grew with earlier runs
+# slows the next one, and a0, a10 and a50 would grow theirs three times as
+# fast as another build's.
 ack_cost_backend() {
   local backend=$1
   shift
@@ -83,18 +90,16 @@ ack_cost_backend() {
       --users-file "$bench_work/users-$backend-$group.txt" --drain "$drain_s"
   done
   stop_server
-  ack_cost_copy "$backend" ack_base ack_new
-  [[ -z $compare_node ]] || ack_cost_copy "$backend" ack_base ack_old
-  [[ -z $previous_node ]] || ack_cost_copy "$backend" ack_base ack_prev
   for ((r = 1; r <= repeat_count; r++)); do
     mapfile -t order < <(ack_cost_order "$r" "${configs[@]}")
     for config in "${order[@]}"; do
       IFS=: read -r label build every users <<<"$config"
       parley_bin=$(ack_cost_node "$build")
       local db extra=()
-      db=$(ack_cost_db "$backend" "ack_$build")
+      ack_cost_copy "$backend" ack_base ack_run
+      db=$(ack_cost_db "$backend" ack_run)
       if [[ $backend == pg ]]; then
-        settle_database "ack_$build"
+        settle_database ack_run
         extra=(--db-pid "$pg_pid" --db-url "$db")
       else
         sqlite_file=${db#sqlite:}
