@@ -16,10 +16,11 @@ struct api_request {
   std::string authorization; ///< the Authorization header, if any
 };
 
-/// Status and JSON body of an answer.
+/// Status and body of an answer (JSON unless said otherwise).
 struct api_reply {
   int status = 200;
   std::string body;
+  std::string content_type = "application/json";
 };
 
 /// Called exactly once, from any thread, with the answer.

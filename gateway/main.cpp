@@ -69,16 +69,60 @@ std::variant<auth::paseto_key, std::string> load_key(const options& opts) {
   return *key;
 }
 
+/// Reads the admin token file (one line, 16 to 512 visible characters)
+/// into `token`; the error, if any.
+std::optional<std::string> load_admin_token(const options& opts,
+                                            std::string& token) {
+  const auto& path = opts.admin.token_file;
+  if (path.empty()) return std::nullopt;
+  std::ifstream in{path};
+  if (!in) return "cannot read admin token file " + path;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' '))
+    token.pop_back();
+  bool visible = !token.empty();
+  for (char c : token)
+    visible = visible && c > ' ' && c < 127;
+  if (!visible || token.size() < 16 || token.size() > 512)
+    return "admin token file " + path +
+           " must hold one line of 16 to 512 visible ASCII characters";
+  return std::nullopt;
+}
+
 std::variant<net::ip::tcp::endpoint, std::string>
-resolve_listen(net::io_context& ioc, const options& opts) {
+resolve_listen(net::io_context& ioc, const std::string& host,
+               std::uint16_t port) {
   boost::system::error_code ec;
   net::ip::tcp::resolver resolver{ioc};
-  auto results =
-      resolver.resolve(opts.listen_host, std::to_string(opts.listen_port), ec);
+  auto results = resolver.resolve(host, std::to_string(port), ec);
   if (ec || results.empty())
-    return "cannot resolve listen address " + opts.listen_host + ": " +
-           ec.message();
+    return "cannot resolve listen address " + host + ": " + ec.message();
   return results.begin()->endpoint();
+}
+
+/// The admin listener (GET /metrics, /admin/*), or none: when the default
+/// address is taken (e.g. by another node on this machine) the node runs
+/// without it and says so; an address the operator gave must work.
+std::variant<std::shared_ptr<listener>, std::string>
+open_admin_listener(net::io_context& ioc, node_context& node,
+                    connection_set& connections) {
+  const auto& admin = node.opts.admin;
+  if (!admin.enabled) return std::shared_ptr<listener>{};
+  auto where = admin.listen_host + ":" + std::to_string(admin.listen_port);
+  auto at = resolve_listen(ioc, admin.listen_host, admin.listen_port);
+  if (auto* err = std::get_if<std::string>(&at)) return *err;
+  auto server =
+      std::make_shared<listener>(ioc, node, connections, http_role::admin);
+  auto ec = server->open(std::get<net::ip::tcp::endpoint>(at));
+  if (!ec) return server;
+  if (admin.address_given)
+    return "cannot listen on admin address " + where + ": " + ec.message();
+  std::cerr << "parley: warning: the default admin address " << where
+            << " is taken (" << ec.message()
+            << "); running without /metrics; give --admin-listen HOST:PORT "
+               "or --admin-listen off"
+            << std::endl;
+  return std::shared_ptr<listener>{};
 }
 
 cluster_settings cluster_settings_of(const options& opts) {
@@ -107,8 +151,10 @@ int run_node(const options& opts) {
   auto reader_db = persistence::open_store(opts.db_url);
   if (!reader_db)
     return fail("cannot open database: " + message_of(reader_db.error()));
+  std::string admin_token;
+  if (auto err = load_admin_token(opts, admin_token)) return fail(*err);
   net::io_context ioc{static_cast<int>(opts.net_threads)};
-  auto endpoint = resolve_listen(ioc, opts);
+  auto endpoint = resolve_listen(ioc, opts.listen_host, opts.listen_port);
   if (auto* err = std::get_if<std::string>(&endpoint)) return fail(*err);
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::parley>();
@@ -143,7 +189,8 @@ int run_node(const options& opts) {
                                       member ? member->peers : caf::actor{}),
                     {},
                     pending_frames{opts.max_pending_frames},
-                    view};
+                    view,
+                    std::move(admin_token)};
   connection_set connections;
   if (member)
     run_membership(sys, *member, view, [&connections] {
@@ -158,12 +205,22 @@ int run_node(const options& opts) {
     return fail("cannot listen on " + opts.listen_host + ":" +
                 std::to_string(opts.listen_port) + ": " + ec.message());
   }
+  auto admin = open_admin_listener(ioc, node, connections);
+  if (auto* err = std::get_if<std::string>(&admin)) {
+    server->stop();
+    stop_node_actors(sys, node.actors);
+    if (member) stop_cluster(sys, *member);
+    return fail(*err);
+  }
+  auto admin_server = std::get<std::shared_ptr<listener>>(std::move(admin));
   server->run();
+  if (admin_server) admin_server->run();
   std::promise<void> stop_requested;
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
     server->stop();
+    if (admin_server) admin_server->stop();
     connections.close_all(close_going_away, "server shutting down");
     stop_requested.set_value();
   });
@@ -172,6 +229,12 @@ int run_node(const options& opts) {
   for (std::size_t i = 0; i < opts.net_threads; ++i)
     net_threads.emplace_back([&ioc] { ioc.run(); });
   auto bound = server->local_endpoint();
+  if (admin_server) {
+    auto admin_bound = admin_server->local_endpoint();
+    std::cout << "parley admin listening on "
+              << admin_bound.address().to_string() << ":" << admin_bound.port()
+              << std::endl;
+  }
   std::cout << "parley listening on " << bound.address().to_string() << ":"
             << bound.port() << std::endl;
   stop_requested.get_future().wait();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "actors/cluster/cluster_view.hpp"
 #include "actors/node.hpp"
@@ -29,6 +30,9 @@ struct node_context {
   pending_frames pending;
   /// The cluster as GET /readyz shows it (disabled on a single node).
   std::shared_ptr<cluster_view> cluster = std::make_shared<cluster_view>();
+  /// The bearer token the admin endpoints require; empty: none (a
+  /// loopback admin address without --admin-token-file).
+  std::string admin_token;
 };
 
 } // namespace parley

@@ -80,6 +80,21 @@ std::optional<std::string> check_cluster(const options& opts) {
   return std::nullopt;
 }
 
+/// The admin listener's rules, checked after all flags were read.
+std::optional<std::string> check_admin(const admin_options& admin) {
+  if (!admin.enabled) {
+    if (!admin.token_file.empty())
+      return "--admin-token-file needs the admin listener (not "
+             "--admin-listen off)";
+    return std::nullopt;
+  }
+  if (admin.token_file.empty() && !is_loopback(admin.listen_host))
+    return "--admin-listen " + admin.listen_host +
+           " is not loopback: give --admin-token-file with the bearer token "
+           "the admin endpoints require";
+  return std::nullopt;
+}
+
 bool valid_db_url(std::string_view url) {
   auto starts = [&](std::string_view prefix) {
     return url.substr(0, prefix.size()) == prefix;
@@ -131,6 +146,14 @@ Cluster (all nodes share one PostgreSQL and one token key):
   --cluster-max-in-flight N  messages sent to another node and not yet
                              confirmed before routes to it stop and it
                              catches up from the database (default 10000)
+
+Operators:
+  --admin-listen HOST:PORT   GET /metrics (Prometheus) and /admin/* on this
+                             address, never on the public one (default
+                             127.0.0.1:9090; a default port that is taken
+                             only gets a warning; "off" turns it off)
+  --admin-token-file PATH    file with the bearer token the admin
+                             endpoints require (needed off loopback)
   --help                     show this text
 )";
 }
@@ -218,6 +241,19 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
       auto n = count(16, 10000000);
       if (!n) return bad("expected a count, 16 to 10000000");
       result.cluster.max_in_flight = static_cast<std::uint64_t>(*n);
+    } else if (flag == "--admin-listen") {
+      if (value == "off") {
+        result.admin.enabled = false;
+      } else {
+        if (!parse_host_port(value, result.admin.listen_host,
+                             result.admin.listen_port))
+          return bad("expected HOST:PORT with PORT in 0-65535, or off");
+        result.admin.enabled = true;
+        result.admin.address_given = true;
+      }
+    } else if (flag == "--admin-token-file") {
+      if (value.empty()) return bad("expected a path");
+      result.admin.token_file = std::string{value};
     } else if (flag == "--cluster-insecure") {
       if (!value.empty()) return "--cluster-insecure takes no value";
       result.cluster.insecure = true;
@@ -226,6 +262,7 @@ std::variant<options, help_requested, std::string> parse_options(int argc,
     }
   }
   if (auto err = check_cluster(result)) return *err;
+  if (auto err = check_admin(result.admin)) return *err;
   return result;
 }
 

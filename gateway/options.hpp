@@ -27,6 +27,18 @@ struct cluster_options {
   bool tls() const { return !ca_file.empty(); }
 };
 
+/// The operators' listener: GET /metrics and /admin/*, never on the
+/// public port.
+struct admin_options {
+  bool enabled = true;
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 9090;
+  /// Given by --admin-listen: failing to bind it is a start-up error; the
+  /// default address, when taken, only gets a warning.
+  bool address_given = false;
+  std::string token_file; ///< bearer token the admin endpoints check
+};
+
 /// Everything the node can be told on its command line.
 struct options {
   std::string listen_host = "127.0.0.1";
@@ -43,6 +55,7 @@ struct options {
   /// the writer, syncs replaying) before every connection stops reading.
   std::size_t max_pending_frames = 4096;
   cluster_options cluster;
+  admin_options admin;
 };
 
 /// The parse found --help: print usage and exit 0.

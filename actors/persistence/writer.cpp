@@ -34,6 +34,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/persistence/reply.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
@@ -87,6 +88,7 @@ void settle(self_pointer self, pending_store& entry,
   }
   auto& msg = outcome.message;
   if (!outcome.duplicate) {
+    metrics::node().messages_stored.add();
     self->state.cursors.note_stored(msg.recipient_id, msg.id);
     if (self->state.registry)
       self->send(self->state.registry, route_atom::value, msg, entry.origin);
@@ -199,8 +201,15 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
     batch.messages.push_back(entry.message);
   }
   batch.marker = marker;
+  auto started = std::chrono::steady_clock::now();
   auto outcomes = self->state.db->commit(batch);
   if (outcomes && outcomes->size() == stores.size()) {
+    auto& counts = metrics::node();
+    counts.commit_seconds.observe(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now() - started)
+            .count()));
+    counts.batch_rows.observe(stores.size());
     for (std::size_t i = 0; i < stores.size(); ++i)
       settle(self, stores[i], (*outcomes)[i]);
     return;

@@ -15,10 +15,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "gateway/admin/admin_api.hpp"
 #include "gateway/bearer_auth.hpp"
 #include "gateway/http/stream_query.hpp"
 #include "gateway/http/target.hpp"
 #include "gateway/http_api.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "gateway/server/ws_connection.hpp"
 #include "proto/json/http_body.hpp"
 #include "proto/limits.hpp"
@@ -45,10 +47,11 @@ std::string_view std_view(boost::beast::string_view x) {
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
   http_session(net::ip::tcp::socket socket, node_context& node,
-               connection_set& connections)
+               connection_set& connections, http_role role)
       : stream_(std::move(socket))
       , node_(node)
-      , connections_(connections) {}
+      , connections_(connections)
+      , role_(role) {}
 
   void run() { do_read(); }
 
@@ -79,7 +82,8 @@ private:
                       "malformed HTTP request: " + ec.message());
       return;
     }
-    if (beast::websocket::is_upgrade(parser_->get())) {
+    if (role_ == http_role::public_api &&
+        beast::websocket::is_upgrade(parser_->get())) {
       upgrade(parser_->release());
       return;
     }
@@ -89,20 +93,25 @@ private:
                         std::string{req[http::field::authorization]}};
     keep_alive_ = req.keep_alive();
     version_ = req.version();
-    handle_api_request(node_, std::move(request),
-                       [self = shared_from_this()](api_reply reply) {
-                         net::post(self->stream_.get_executor(),
-                                   [self, reply = std::move(reply)] {
-                                     self->write(reply.status, reply.body);
-                                   });
-                       });
+    auto respond = [self = shared_from_this()](api_reply reply) {
+      net::post(self->stream_.get_executor(),
+                [self, reply = std::move(reply)]() mutable {
+                  self->write(reply.status, std::move(reply.body),
+                              reply.content_type);
+                });
+    };
+    if (role_ == http_role::admin)
+      handle_admin_request(node_, std::move(request), std::move(respond));
+    else
+      handle_api_request(node_, std::move(request), std::move(respond));
   }
 
-  void write(int status, std::string body) {
+  void write(int status, std::string body,
+             const std::string& content_type = "application/json") {
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(status), version_);
     res->set(http::field::server, "parley");
-    res->set(http::field::content_type, "application/json");
+    res->set(http::field::content_type, content_type);
     res->keep_alive(keep_alive_);
     res->body() = std::move(body);
     res->prepare_payload();
@@ -126,6 +135,7 @@ private:
     version_ = req.version();
     auto target = parse_target(std_view(req.target()));
     if (!target || target->path != "/ws") {
+      metrics::node().upgrades_refused.add();
       reply_and_close(404, error_code::not_found, "no such route");
       return;
     }
@@ -137,15 +147,18 @@ private:
                          : std::optional<std::string_view>{
                                std::string_view{query_token->second}});
     if (!who) {
+      metrics::node().upgrades_unauthorized.add();
       reply_and_close(401, error_code::unauthorized,
                       default_message(error_code::unauthorized));
       return;
     }
     auto stream = parse_stream_options(*target);
     if (auto* why = std::get_if<std::string>(&stream)) {
+      metrics::node().upgrades_refused.add();
       reply_and_close(400, error_code::invalid_request, *why);
       return;
     }
+    metrics::node().upgrades_accepted.add();
     stream_.expires_never();
     start_ws_connection(stream_.release_socket(), std::move(req), node_,
                         connections_, std::move(*who),
@@ -164,13 +177,15 @@ private:
   unsigned version_ = 11;
   node_context& node_;
   connection_set& connections_;
+  http_role role_;
 };
 
 } // namespace
 
 void start_http_session(net::ip::tcp::socket socket, node_context& node,
-                        connection_set& connections) {
-  std::make_shared<http_session>(std::move(socket), node, connections)->run();
+                        connection_set& connections, http_role role) {
+  std::make_shared<http_session>(std::move(socket), node, connections, role)
+      ->run();
 }
 
 } // namespace parley

@@ -23,12 +23,13 @@ int errno_of(const boost::system::error_code& ec) {
 } // namespace
 
 listener::listener(net::io_context& ioc, node_context& node,
-                   connection_set& connections)
+                   connection_set& connections, http_role role)
     : ioc_(ioc)
     , acceptor_(net::make_strand(ioc))
     , retry_timer_(acceptor_.get_executor())
     , node_(node)
-    , connections_(connections) {}
+    , connections_(connections)
+    , role_(role) {}
 
 boost::system::error_code listener::open(const net::ip::tcp::endpoint& at) {
   boost::system::error_code ec;
@@ -86,7 +87,7 @@ void listener::on_accept(boost::system::error_code ec,
   // 20 ms per message at 5,000 msgs/s). A socket without it still works.
   boost::system::error_code ignored;
   socket.set_option(net::ip::tcp::no_delay(true), ignored);
-  start_http_session(std::move(socket), node_, connections_);
+  start_http_session(std::move(socket), node_, connections_, role_);
   do_accept();
 }
 

@@ -12,6 +12,7 @@
 #include "gateway/node_context.hpp"
 #include "gateway/server/accept_errors.hpp"
 #include "gateway/server/connection_set.hpp"
+#include "gateway/server/http_session.hpp"
 
 namespace parley {
 
@@ -20,7 +21,8 @@ class listener : public std::enable_shared_from_this<listener> {
 public:
   /// A listener on `ioc`; nothing is bound until open().
   listener(boost::asio::io_context& ioc, node_context& node,
-           connection_set& connections);
+           connection_set& connections,
+           http_role role = http_role::public_api);
 
   /// Binds and listens; the error says why not (e.g. address in use).
   boost::system::error_code open(const boost::asio::ip::tcp::endpoint& at);
@@ -46,6 +48,7 @@ private:
   accept_error_log accept_log_;
   node_context& node_;
   connection_set& connections_;
+  http_role role_;
 };
 
 } // namespace parley

@@ -25,14 +25,26 @@ using clock_type = std::chrono::steady_clock;
 /// What a ready node prints on stdout, followed by HOST:PORT.
 constexpr std::string_view ready_prefix = "parley listening on ";
 
+/// What it prints first when its admin listener runs.
+constexpr std::string_view admin_prefix = "parley admin listening on ";
+
 /// How often wait_exit looks for the exit; waitpid has no timeout.
 constexpr std::chrono::milliseconds reap_poll_interval{5};
 
-std::vector<std::string> with_default_listen(std::vector<std::string> args) {
+/// Adds `flag` 127.0.0.1:0 unless the arguments name it.
+void add_default_address(std::vector<std::string>& args,
+                         const std::string& flag) {
   for (const auto& arg : args)
-    if (arg == "--listen" || arg.rfind("--listen=", 0) == 0) return args;
-  args.emplace_back("--listen");
+    if (arg == flag || arg.rfind(flag + "=", 0) == 0) return;
+  args.push_back(flag);
   args.emplace_back("127.0.0.1:0");
+}
+
+/// A free port for the node and for its admin listener: nodes of parallel
+/// tests must not compete for the admin listener's default port.
+std::vector<std::string> with_default_listen(std::vector<std::string> args) {
+  add_default_address(args, "--listen");
+  add_default_address(args, "--admin-listen");
   return args;
 }
 
@@ -41,15 +53,17 @@ int exit_code_of(int status) {
   return 128 + WTERMSIG(status);
 }
 
-/// The port in a "parley listening on HOST:PORT" line of `text`, if any.
-std::optional<unsigned short> listening_port(const std::string& text) {
+/// The port in a "PREFIX HOST:PORT" line of `text`, if any.
+std::optional<unsigned short>
+listening_port(const std::string& text,
+               std::string_view prefix = ready_prefix) {
   for (std::size_t begin = 0; begin < text.size();) {
     auto end = text.find('\n', begin);
     if (end == std::string::npos)
       return std::nullopt; // a line counts once it is complete
     auto line = std::string_view(text).substr(begin, end - begin);
     begin = end + 1;
-    if (line.rfind(ready_prefix, 0) != 0) continue;
+    if (line.rfind(prefix, 0) != 0) continue;
     auto colon = line.rfind(':');
     if (colon == std::string_view::npos) continue;
     auto port = std::atoi(std::string(line.substr(colon + 1)).c_str());
@@ -183,6 +197,7 @@ void child_process::kill_and_reap() {
 struct node_process::state {
   child_process child;
   unsigned short port = 0;
+  std::optional<unsigned short> admin_port;
 };
 
 std::string node_binary() {
@@ -208,6 +223,7 @@ node_process::node_process(std::vector<std::string> args,
   }
   if (port) {
     self_->port = *port;
+    self_->admin_port = listening_port(self.out_text, admin_prefix);
     return;
   }
   self.kill_and_reap();
@@ -220,6 +236,10 @@ node_process::~node_process() = default;
 
 unsigned short node_process::port() const {
   return self_->port;
+}
+
+std::optional<unsigned short> node_process::admin_port() const {
+  return self_->admin_port;
 }
 
 int node_process::pid() const {

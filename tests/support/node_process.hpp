@@ -28,9 +28,9 @@ std::string node_binary();
 /// it dies, and its destructor kills and reaps it if still running.
 class node_process {
 public:
-  /// Starts the node with `args`, adding "--listen 127.0.0.1:0" unless they
-  /// name --listen, and waits for "parley listening on HOST:PORT" on its
-  /// stdout. Throws std::runtime_error (quoting the node's stderr) when the
+  /// Starts the node with `args`, adding "--listen 127.0.0.1:0" and
+  /// "--admin-listen 127.0.0.1:0" unless they name those flags, and waits
+  /// for "parley listening on HOST:PORT" on its stdout. Throws std::runtime_error (quoting the node's stderr) when the
   /// node exits first or `timeout` passes.
   explicit node_process(std::vector<std::string> args,
                         std::chrono::milliseconds timeout = node_start_timeout);
@@ -41,6 +41,9 @@ public:
 
   /// The TCP port the node listens on.
   unsigned short port() const;
+
+  /// The port of its admin listener; nullopt when it runs without one.
+  std::optional<unsigned short> admin_port() const;
 
   /// The node's process id.
   int pid() const;

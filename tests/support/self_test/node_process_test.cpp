@@ -16,13 +16,19 @@ TEST_CASE("a started node reports the port of its ready line") {
   CHECK(node.pid() > 0);
 }
 
-TEST_CASE("a node gets --listen 127.0.0.1:0 unless its arguments name one") {
+TEST_CASE("a node gets --listen and --admin-listen 127.0.0.1:0 unless its "
+          "arguments name them") {
   node_process defaulted{{"--db", "x"}};
-  CHECK(defaulted.stdout_text().find("args: --db x --listen 127.0.0.1:0\n") !=
+  CHECK(defaulted.stdout_text().find(
+            "args: --db x --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0\n") !=
         std::string::npos);
-  node_process explicit_listen{{"--listen", "127.0.0.2:7000"}};
+  CHECK(defaulted.admin_port() == 54322);
+  node_process explicit_listen{
+      {"--listen", "127.0.0.2:7000", "--admin-listen", "off"}};
   CHECK(explicit_listen.port() == 7000);
-  CHECK(explicit_listen.stdout_text().find("args: --listen 127.0.0.2:7000\n") !=
+  CHECK_FALSE(explicit_listen.admin_port().has_value());
+  CHECK(explicit_listen.stdout_text().find(
+            "args: --listen 127.0.0.2:7000 --admin-listen off\n") !=
         std::string::npos);
 }
 
@@ -66,7 +72,8 @@ TEST_CASE("run_to_exit returns the exit code and both outputs") {
   auto result = run_to_exit({"--fail-with", "7"}, 10s);
   CHECK(result.exit_code == 7);
   CHECK(result.stderr_text == "asked to fail\n");
-  CHECK(result.stdout_text == "args: --fail-with 7 --listen 127.0.0.1:0\n");
+  CHECK(result.stdout_text ==
+        "args: --fail-with 7 --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0\n");
 }
 
 TEST_CASE("run_to_exit throws when the node does not exit in time") {

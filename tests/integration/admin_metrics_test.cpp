@@ -1,0 +1,149 @@
+// The admin listener (--admin-listen): GET /metrics in the Prometheus text
+// format on its own port, checked by promtool and read back after traffic;
+// the bearer token it may require; and its start-up rules.
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "tests/integration/chat_frames.hpp"
+#include "tests/integration/chat_pair.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace parley::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// The value of the first sample of `name` with exactly `labels` ("" for
+/// none, else e.g. {result="accepted"}).
+std::optional<double> sample_value(const std::string& page,
+                                   const std::string& name,
+                                   const std::string& labels = {}) {
+  std::istringstream lines{page};
+  auto prefix = name + labels + " ";
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(prefix, 0) == 0)
+      return std::strtod(line.c_str() + prefix.size(), nullptr);
+  return std::nullopt;
+}
+
+/// GET /metrics on the node's admin listener.
+http_response scrape(running_node& node, const header_list& headers = {}) {
+  auto port = node.process().admin_port();
+  REQUIRE(port.has_value());
+  return http_request("127.0.0.1", *port, "GET", "/metrics", {}, headers);
+}
+
+/// What `promtool check metrics` says of `page`: its exit status and output.
+std::pair<int, std::string> promtool_check(const std::string& page) {
+  temp_dir dir;
+  auto input = dir.path() + "/metrics.txt";
+  auto output = dir.path() + "/promtool.out";
+  std::ofstream{input} << page;
+  auto command =
+      "promtool check metrics < '" + input + "' > '" + output + "' 2>&1";
+  int status = std::system(command.c_str());
+  std::ifstream in{output};
+  std::stringstream text;
+  text << in.rdbuf();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+}
+
+} // namespace
+
+TEST_CASE("GET /metrics on the admin port passes promtool, and its counters "
+          "move when messages flow") {
+  chat_pair pair;
+  auto before = scrape(pair.node);
+  REQUIRE(before.status == 200);
+  CHECK(before.headers["content-type"] ==
+        "text/plain; version=0.0.4; charset=utf-8");
+  auto [status, said] = promtool_check(before.body);
+  CHECK_MESSAGE(status == 0, said);
+  CHECK(sample_value(before.body, "parley_open_connections") == 2);
+  CHECK(sample_value(before.body, "parley_ws_upgrades_total",
+                     "{result=\"accepted\"}") == 2);
+  auto stored_before =
+      sample_value(before.body, "parley_messages_stored_total").value_or(-1);
+
+  send_and_ack(*pair.alice_ws, pair.bob.id, "counted once");
+  send_and_ack(*pair.alice_ws, pair.bob.id, "counted twice");
+  auto after = scrape(pair.node);
+  REQUIRE(after.status == 200);
+  CHECK(sample_value(after.body, "parley_messages_stored_total") ==
+        stored_before + 2);
+  CHECK(sample_value(after.body, "parley_write_batch_messages_sum") >=
+        sample_value(before.body, "parley_write_batch_messages_sum").value() +
+            2);
+  CHECK(sample_value(after.body, "parley_commit_duration_seconds_count") >
+        sample_value(before.body, "parley_commit_duration_seconds_count"));
+  CHECK(sample_value(after.body, "process_resident_memory_bytes") > 0);
+  CHECK(sample_value(after.body, "process_open_fds") > 0);
+}
+
+TEST_CASE("a refused upgrade is counted by its result") {
+  chat_pair pair;
+  auto refused =
+      http_request("127.0.0.1", pair.node.port(), "GET", "/ws", {},
+                   {{"Connection", "Upgrade"},
+                    {"Upgrade", "websocket"},
+                    {"Sec-WebSocket-Version", "13"},
+                    {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+  CHECK(refused.status == 401);
+  CHECK(sample_value(scrape(pair.node).body, "parley_ws_upgrades_total",
+                     "{result=\"unauthorized\"}") == 1);
+}
+
+TEST_CASE("the public port does not serve /metrics, the admin port serves "
+          "nothing else") {
+  running_node node;
+  CHECK(node.get("/metrics").status == 404);
+  auto port = node.process().admin_port();
+  REQUIRE(port.has_value());
+  CHECK(http_request("127.0.0.1", *port, "GET", "/healthz").status == 404);
+  CHECK(http_request("127.0.0.1", *port, "POST", "/metrics", "{}").status ==
+        405);
+}
+
+TEST_CASE("with --admin-token-file the admin endpoints need that bearer "
+          "token") {
+  temp_dir dir;
+  auto path = dir.path() + "/admin-token";
+  const std::string token = "an-admin-token-of-some-length";
+  std::ofstream{path} << token << "\n";
+  running_node node{{"--admin-token-file", path}};
+  CHECK(scrape(node).status == 401);
+  CHECK(scrape(node, bearer("wrong-token-of-the-same-size!")).status == 401);
+  auto allowed = scrape(node, bearer(token));
+  CHECK(allowed.status == 200);
+  CHECK(allowed.body.find(token) == std::string::npos);
+  CHECK(node.process().stderr_text().find(token) == std::string::npos);
+}
+
+TEST_CASE("an admin address off loopback needs a token file, and an admin "
+          "address given that cannot be bound stops the start") {
+  auto off_loopback = run_to_exit({"--admin-listen", "0.0.0.0:0"}, 60s);
+  CHECK(off_loopback.exit_code != 0);
+  CHECK(off_loopback.stderr_text.find("--admin-token-file") !=
+        std::string::npos);
+  running_node first;
+  auto taken = std::to_string(*first.process().admin_port());
+  test_database database;
+  auto second = run_to_exit(
+      {"--db", database.url(), "--admin-listen", "127.0.0.1:" + taken}, 60s);
+  INFO("stderr: " << second.stderr_text);
+  CHECK(second.exit_code != 0);
+  CHECK(second.stderr_text.find("cannot listen on admin address") !=
+        std::string::npos);
+}
+
+TEST_CASE("--admin-listen off runs the node without an admin listener") {
+  running_node node{{"--admin-listen", "off"}};
+  CHECK_FALSE(node.process().admin_port().has_value());
+  CHECK(node.get("/healthz").status == 200);
+}
