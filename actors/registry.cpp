@@ -11,6 +11,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/unexpected_messages.hpp"
 #include "actors/user.hpp"
 #include "proto/type_ids.hpp"
@@ -54,6 +55,8 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
     entry.handle = self->spawn<caf::linked>(
         user_impl, user, reg, self->state.writer, self->state.reader, chained);
     set_presence(self, user, true);
+    metrics::node().users_online.set(
+        static_cast<std::int64_t>(self->state.users.size()));
     if (chained) announce(self, user, entry.handle);
   }
   ++entry.attaches_sent;
@@ -70,6 +73,8 @@ void retire_if_idle(self_pointer self, user_id user,
     return; // a new session is on its way to this user actor
   self->send(i->second.handle, stop_atom::value);
   self->state.users.erase(i);
+  metrics::node().users_online.set(
+      static_cast<std::int64_t>(self->state.users.size()));
   set_presence(self, user, false);
   if (self->state.cluster)
     caf::anon_send(self->state.cluster, here_atom::value, user, false);
@@ -118,6 +123,7 @@ void forget(self_pointer self, const caf::actor_addr& who) {
       if (self->state.cluster)
         caf::anon_send(self->state.cluster, here_atom::value, i->first, false);
       users.erase(i);
+      metrics::node().users_online.set(static_cast<std::int64_t>(users.size()));
       return;
     }
   }

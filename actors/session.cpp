@@ -22,6 +22,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "proto/error_code.hpp"
 #include "proto/json/client_frame.hpp"
 #include "proto/json/server_frame.hpp"
@@ -43,6 +44,7 @@ void send_text(self_pointer self, std::string text) {
 
 void send_error(self_pointer self, error_code code, const std::string& message,
                 const std::string& client_msg_id) {
+  metrics::node().error_frames[static_cast<std::size_t>(code)].add();
   send_text(self, json::encode_error_frame(code, message, client_msg_id));
 }
 
@@ -61,12 +63,21 @@ void store_message(self_pointer self, json::private_message_frame& frame) {
   msg.content = std::move(frame.content);
   msg.client_msg_id = frame.client_msg_id;
   auto me = caf::actor_cast<session_actor>(self);
+  metrics::node().messages_received.add();
+  auto received = std::chrono::steady_clock::now();
+  auto observe = [received] {
+    metrics::node().store_seconds.observe(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now() - received)
+            .count()));
+  };
   // No timeout here: the writer answers every store, after commit or at its
   // deadline, and fails them all when it stops.
   self->request(st.writer, caf::infinite, store_atom::value, std::move(msg), me,
                 deadline_of(self))
       .then(
-          [self](chat_message& stored, bool duplicate) {
+          [self, observe](chat_message& stored, bool duplicate) {
+            observe();
             // A new message's message_sent travels through the user actor,
             // in id order with the user's other frames; a resend's original
             // is not routed again, so its answer goes out from here.
@@ -97,10 +108,12 @@ void handle_frame(self_pointer self, const std::string& text) {
     return; // frame_done once the replay has been sent (synced_atom)
   }
   if (auto* read = std::get_if<json::read_frame>(&frame)) {
+    metrics::node().reads_received.add();
     auto me = caf::actor_cast<session_actor>(self);
     self->send(self->state.user, read_atom::value, me, read->peer_id,
                read->up_to_id);
   } else if (auto* ack = std::get_if<json::ack_frame>(&frame)) {
+    metrics::node().acks_received.add();
     if (self->state.acks)
       confirm(self, ack->up_to_id);
     else

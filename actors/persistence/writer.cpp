@@ -242,6 +242,8 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
 void flush_all(self_pointer self) {
   auto& st = self->state;
   st.flush_scheduled = false;
+  metrics::node().writer_mailbox.set(
+      static_cast<std::int64_t>(self->mailbox().size()));
   route_receipts(self); // live news, whether or not the database is there
   refuse_expired(self);
   if (st.outage.active) {

@@ -1,8 +1,7 @@
 #include "gateway/admin/admin_api.hpp"
 
-#include <string_view>
-
 #include <sodium.h>
+#include <string_view>
 
 #include "gateway/admin/metrics_page.hpp"
 #include "gateway/admin/prometheus_text.hpp"

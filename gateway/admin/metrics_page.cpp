@@ -1,10 +1,12 @@
 #include "gateway/admin/metrics_page.hpp"
 
+#include <cstddef>
 #include <cstdint>
 
 #include "actors/metrics/node_metrics.hpp"
 #include "gateway/admin/process_stats.hpp"
 #include "gateway/admin/prometheus_text.hpp"
+#include "proto/error_code.hpp"
 
 namespace parley::admin {
 
@@ -22,6 +24,39 @@ std::string metrics_page(node_context& node) {
              {{"result", "unauthorized"}});
   out.sample("parley_ws_upgrades_total", counts.upgrades_refused.value(),
              {{"result", "refused"}});
+  out.gauge("parley_users_online",
+            "Users with a user actor (an open connection) on this node.",
+            counts.users_online.value());
+  out.counter("parley_messages_received_total",
+              "private_message frames received from clients.",
+              counts.messages_received);
+  out.counter("parley_acks_received_total", "ack frames received.",
+              counts.acks_received);
+  out.counter("parley_reads_received_total", "read frames received.",
+              counts.reads_received);
+  out.family("parley_error_frames_total",
+             "Error frames sent to clients, by error code.", "counter");
+  for (std::size_t i = 1; i < counts.error_frames.size(); ++i)
+    out.sample("parley_error_frames_total", counts.error_frames[i].value(),
+               {{"code", wire_code(static_cast<error_code>(i))}});
+  out.histogram("parley_store_duration_seconds",
+                "From a private_message frame to the writer's answer "
+                "(stored, or refused).",
+                counts.store_seconds);
+  out.counter("parley_ws_frames_written_total",
+              "WebSocket frames the kernel accepted (messages, message_sent, "
+              "receipts, errors).",
+              counts.frames_written);
+  out.counter("parley_ws_bytes_written_total",
+              "Bytes of WebSocket frames the kernel accepted.",
+              counts.bytes_written);
+  out.counter("parley_slow_consumer_closes_total",
+              "Connections closed with 1008 because too much was queued for "
+              "them.",
+              counts.slow_consumer_closes);
+  out.gauge("parley_writer_mailbox_messages",
+            "Messages waiting in the writer's mailbox, sampled at each flush.",
+            counts.writer_mailbox.value());
   out.counter("parley_messages_stored_total",
               "Messages committed to the database (resends of a stored "
               "client_msg_id not counted).",

@@ -6,10 +6,9 @@
 #include <limits>
 #include <sstream>
 #include <string>
-#include <vector>
-
 #include <sys/resource.h>
 #include <unistd.h>
+#include <vector>
 
 namespace parley::admin {
 
@@ -67,8 +66,8 @@ void write_process_metrics(prometheus_text& out) {
     out.family("process_cpu_seconds_total",
                "Total user and system CPU time spent in seconds.", "counter");
     out.sample("process_cpu_seconds_total", (field(14) + field(15)) / ticks);
-    out.family("process_virtual_memory_bytes",
-               "Virtual memory size in bytes.", "gauge");
+    out.family("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+               "gauge");
     out.sample("process_virtual_memory_bytes", field(23));
     out.family("process_resident_memory_bytes",
                "Resident memory size in bytes.", "gauge");

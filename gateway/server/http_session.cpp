@@ -15,12 +15,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "gateway/admin/admin_api.hpp"
 #include "gateway/bearer_auth.hpp"
 #include "gateway/http/stream_query.hpp"
 #include "gateway/http/target.hpp"
 #include "gateway/http_api.hpp"
-#include "actors/metrics/node_metrics.hpp"
 #include "gateway/server/ws_connection.hpp"
 #include "proto/json/http_body.hpp"
 #include "proto/limits.hpp"

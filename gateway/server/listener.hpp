@@ -21,8 +21,7 @@ class listener : public std::enable_shared_from_this<listener> {
 public:
   /// A listener on `ioc`; nothing is bound until open().
   listener(boost::asio::io_context& ioc, node_context& node,
-           connection_set& connections,
-           http_role role = http_role::public_api);
+           connection_set& connections, http_role role = http_role::public_api);
 
   /// Binds and listens; the error says why not (e.g. address in use).
   boost::system::error_code open(const boost::asio::ip::tcp::endpoint& at);

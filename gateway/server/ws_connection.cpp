@@ -28,6 +28,7 @@
 #include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "gateway/server/coalescing_socket.hpp"
 #include "proto/json/http_body.hpp"
 #include "proto/json/server_frame.hpp"
@@ -274,12 +275,14 @@ private:
                 << " with 1008: client too slow, " << queued_bytes()
                 << " bytes queued and a frame of " << frame.size() << " waiting"
                 << std::endl;
+      metrics::node().slow_consumer_closes.add();
       start_close(close_policy, "client too slow; reconnect with since");
       return;
     }
     append_text_header(frame.size());
     append(frame.data(), frame.size());
     pending_id_ = std::max(pending_id_, id);
+    ++pending_frames_;
   }
 
   std::size_t queued_bytes() const {
@@ -333,14 +336,20 @@ private:
     writing_ = true;
     in_flight_.swap(pending_);
     in_flight_id_ = pending_id_;
+    in_flight_frames_ = std::exchange(pending_frames_, 0);
     net::async_write(tcp_socket(), net::buffer(in_flight_),
                      beast::bind_front_handler(&ws_connection::on_flushed,
                                                shared_from_this()));
   }
 
-  void on_flushed(beast::error_code ec, std::size_t) {
+  void on_flushed(beast::error_code ec, std::size_t written) {
     writing_ = false;
     in_flight_.clear();
+    if (!ec) {
+      auto& counts = metrics::node();
+      counts.frames_written.add(std::exchange(in_flight_frames_, 0));
+      counts.bytes_written.add(written);
+    }
     if (!ec && reports_writes_ && in_flight_id_ > written_id_ && session_) {
       // Everything up to this frame is with the kernel now.
       written_id_ = in_flight_id_;
@@ -348,6 +357,8 @@ private:
     }
     if (ec) {
       pending_.clear();
+      pending_frames_ = 0;
+      in_flight_frames_ = 0;
       run_after_flush(); // a teardown waiting for us fails on its own
       finish();
       return;
@@ -382,6 +393,7 @@ private:
     // shutdown delivers what it can. The close frame follows them.
     if (code == close_policy) {
       pending_.clear();
+      pending_frames_ = 0;
       // The close frame's own write must not report the dropped frames.
       pending_id_ = in_flight_id_;
     }
@@ -411,11 +423,13 @@ private:
   std::vector<char> in_flight_;
   std::unique_ptr<std::function<void()>> after_flush_; ///< Beast's teardown
   std::size_t unfinished_ = 0;
-  message_id pending_id_ = 0;   ///< highest message id in pending_
-  message_id in_flight_id_ = 0; ///< highest message id in in_flight_
-  message_id written_id_ = 0;   ///< highest reported to the session
-  user_id user_ = 0;            ///< for log lines
-  bool drain_wanted_ = false;   ///< the session waits for drained_atom
+  message_id pending_id_ = 0;          ///< highest message id in pending_
+  std::uint64_t pending_frames_ = 0;   ///< frames in pending_
+  std::uint64_t in_flight_frames_ = 0; ///< frames in in_flight_
+  message_id in_flight_id_ = 0;        ///< highest message id in in_flight_
+  message_id written_id_ = 0;          ///< highest reported to the session
+  user_id user_ = 0;                   ///< for log lines
+  bool drain_wanted_ = false;          ///< the session waits for drained_atom
   /// Writes confirm delivery only for clients that do not ack (?acks=1
   /// clients confirm with their acks), so only those report them.
   bool reports_writes_ = false;

@@ -82,6 +82,22 @@ TEST_CASE("GET /metrics on the admin port passes promtool, and its counters "
             2);
   CHECK(sample_value(after.body, "parley_commit_duration_seconds_count") >
         sample_value(before.body, "parley_commit_duration_seconds_count"));
+  CHECK(sample_value(after.body, "parley_messages_received_total") ==
+        sample_value(before.body, "parley_messages_received_total").value() +
+            2);
+  CHECK(sample_value(after.body, "parley_users_online") == 2);
+  CHECK(sample_value(after.body, "parley_ws_frames_written_total") >=
+        sample_value(before.body, "parley_ws_frames_written_total").value() +
+            4); // two message_sent, two deliveries
+  CHECK(
+      sample_value(after.body, "parley_store_duration_seconds_count") ==
+      sample_value(before.body, "parley_store_duration_seconds_count").value() +
+          2);
+  pair.alice_ws->send_text("not json");
+  auto error = pair.alice_ws->read_json(expected_frame_timeout);
+  REQUIRE(error);
+  CHECK(sample_value(scrape(pair.node).body, "parley_error_frames_total",
+                     "{code=\"invalid_json\"}") == 1);
   CHECK(sample_value(after.body, "process_resident_memory_bytes") > 0);
   CHECK(sample_value(after.body, "process_open_fds") > 0);
 }

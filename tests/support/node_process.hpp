@@ -30,8 +30,9 @@ class node_process {
 public:
   /// Starts the node with `args`, adding "--listen 127.0.0.1:0" and
   /// "--admin-listen 127.0.0.1:0" unless they name those flags, and waits
-  /// for "parley listening on HOST:PORT" on its stdout. Throws std::runtime_error (quoting the node's stderr) when the
-  /// node exits first or `timeout` passes.
+  /// for "parley listening on HOST:PORT" on its stdout. Throws
+  /// std::runtime_error (quoting the node's stderr) when the node exits first
+  /// or `timeout` passes.
   explicit node_process(std::vector<std::string> args,
                         std::chrono::milliseconds timeout = node_start_timeout);
 

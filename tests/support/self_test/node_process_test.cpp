@@ -72,8 +72,9 @@ TEST_CASE("run_to_exit returns the exit code and both outputs") {
   auto result = run_to_exit({"--fail-with", "7"}, 10s);
   CHECK(result.exit_code == 7);
   CHECK(result.stderr_text == "asked to fail\n");
-  CHECK(result.stdout_text ==
-        "args: --fail-with 7 --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0\n");
+  CHECK(
+      result.stdout_text ==
+      "args: --fail-with 7 --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0\n");
 }
 
 TEST_CASE("run_to_exit throws when the node does not exit in time") {
