@@ -5,9 +5,6 @@
 
 namespace parley {
 
-namespace {
-
-/// The scheme is case-insensitive (RFC 7235); the token follows one space.
 std::optional<std::string_view> bearer_token(std::string_view header) {
   constexpr std::string_view scheme = "bearer ";
   if (header.size() <= scheme.size()) return std::nullopt;
@@ -18,8 +15,6 @@ std::optional<std::string_view> bearer_token(std::string_view header) {
   }
   return header.substr(scheme.size());
 }
-
-} // namespace
 
 timestamp_ms wall_clock_ms() {
   using namespace std::chrono;

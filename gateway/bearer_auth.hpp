@@ -8,6 +8,10 @@
 
 namespace parley {
 
+/// The token of an "Authorization: Bearer <token>" header (the scheme is
+/// case-insensitive, RFC 7235); nullopt for another scheme or none.
+std::optional<std::string_view> bearer_token(std::string_view header);
+
 /// The token of an "Authorization: Bearer <token>" header, or of the
 /// access_token query parameter when there is no header; then verifies it.
 /// nullopt for a missing, malformed, tampered, foreign or expired token.

@@ -32,13 +32,6 @@ constexpr const char* timing_equalizer_hash =
     "$argon2id$v=19$m=65536,t=2,p=1$+jY4LDsGVSSLBZgtx7D1VA$"
     "y+qt/Lt8snyfFXs/Ykoqw4JddpKvw8t+GUyQMgvmLVk";
 
-api_reply error_reply(error_code code, std::string_view message = {}) {
-  return api_reply{http_status(code),
-                   json::encode_error_body(code, message.empty()
-                                                     ? default_message(code)
-                                                     : message)};
-}
-
 api_reply error_reply(const caf::error& err) {
   if (err == caf::sec::request_timeout)
     return error_reply(error_code::unavailable);
@@ -256,6 +249,13 @@ void credentials_route(node_context& node, const api_request& request,
 }
 
 } // namespace
+
+api_reply error_reply(error_code code, std::string_view message) {
+  return api_reply{http_status(code),
+                   json::encode_error_body(code, message.empty()
+                                                     ? default_message(code)
+                                                     : message)};
+}
 
 void handle_api_request(node_context& node, api_request request,
                         api_responder respond) {

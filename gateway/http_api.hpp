@@ -3,8 +3,10 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "gateway/node_context.hpp"
+#include "proto/error_code.hpp"
 
 namespace parley {
 
@@ -22,6 +24,10 @@ struct api_reply {
   std::string body;
   std::string content_type = "application/json";
 };
+
+/// An error answer: the code's HTTP status and JSON error body (the code's
+/// default message when `message` is empty).
+api_reply error_reply(error_code code, std::string_view message = {});
 
 /// Called exactly once, from any thread, with the answer.
 using api_responder = std::function<void(api_reply)>;

@@ -5,27 +5,21 @@
 
 #include "gateway/admin/metrics_page.hpp"
 #include "gateway/admin/prometheus_text.hpp"
+#include "gateway/bearer_auth.hpp"
 #include "gateway/http/target.hpp"
 #include "proto/error_code.hpp"
-#include "proto/json/http_body.hpp"
 
 namespace parley {
 
 namespace {
 
-api_reply error_reply(error_code code, std::string_view text) {
-  return {http_status(code), json::encode_error_body(code, text)};
-}
-
 /// Whether the Authorization header carries the admin token, compared in
 /// constant time.
 bool authorized(const node_context& node, std::string_view header) {
   if (node.admin_token.empty()) return true;
-  constexpr std::string_view scheme = "Bearer ";
-  if (header.substr(0, scheme.size()) != scheme) return false;
-  auto given = header.substr(scheme.size());
-  return given.size() == node.admin_token.size() &&
-         sodium_memcmp(given.data(), node.admin_token.data(), given.size()) ==
+  auto given = bearer_token(header);
+  return given && given->size() == node.admin_token.size() &&
+         sodium_memcmp(given->data(), node.admin_token.data(), given->size()) ==
              0;
 }
 
