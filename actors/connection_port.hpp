@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "proto/admin.hpp"
 #include "proto/domain.hpp"
 
 namespace parley {
@@ -34,6 +35,11 @@ public:
 
   /// Closes the WebSocket with a close code and reason.
   virtual void close(std::uint16_t code, std::string reason) = 0;
+
+  /// The connection as an operator sees it, read without waiting for its
+  /// strand (the figures may be a frame behind). A connection without a
+  /// socket has nothing to tell.
+  virtual connection_info info() const { return {}; }
 };
 
 /// Shared ownership: the connection keeps itself alive while it has I/O

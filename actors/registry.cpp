@@ -197,6 +197,16 @@ registry_actor::behavior_type registry_impl(self_pointer self,
         for (auto& [id, entry] : self->state.users)
           self->send(entry.handle, resync_atom::value);
       },
+      [self](describe_atom, user_id user) -> caf::result<std::string> {
+        auto i = self->state.users.find(user);
+        if (i == self->state.users.end()) return std::string{"[]"};
+        return self->delegate(i->second.handle, describe_atom::value);
+      },
+      [self](kick_atom, user_id user) -> caf::result<std::uint32_t> {
+        auto i = self->state.users.find(user);
+        if (i == self->state.users.end()) return std::uint32_t{0};
+        return self->delegate(i->second.handle, kick_atom::value);
+      },
       [self](drain_atom) { return drain_users(self); },
   };
 }

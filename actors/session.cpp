@@ -36,6 +36,9 @@ using self_pointer = session_actor::stateful_pointer<session_state>;
 
 /// WebSocket close codes used by the session.
 constexpr std::uint16_t close_internal_error = 1011;
+/// An operator closed the user's connections (POST .../disconnect): a
+/// private-use code (RFC 6455 7.4.2), so clients can tell it from a fault.
+constexpr std::uint16_t close_kicked = 4001;
 
 void send_text(self_pointer self, std::string text) {
   self->state.connection->deliver(
@@ -186,6 +189,11 @@ session_actor::behavior_type session_impl(self_pointer self,
       [self](synced_atom, std::uint32_t syncs) {
         for (std::uint32_t i = 0; i < syncs; ++i)
           self->state.connection->frame_done();
+      },
+      [self](describe_atom) { return self->state.connection->info(); },
+      [self](kick_atom) {
+        self->state.connection->close(close_kicked,
+                                      "disconnected by an operator");
       },
   };
 }

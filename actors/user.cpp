@@ -28,6 +28,7 @@
 
 #include "actors/unexpected_messages.hpp"
 #include "actors/user_catch_up.hpp"
+#include "actors/user_report.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
 
@@ -334,6 +335,8 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
             hold(entry, held_route{x.up_to, frame, true, 0});
         }
       },
+      [self](describe_atom) { return describe_sessions(self); },
+      [self](kick_atom) { return kick_sessions(self); },
       [self](stop_atom) { self->quit(); },
       [](drain_atom) { return true; },
   };

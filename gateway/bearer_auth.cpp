@@ -16,12 +16,6 @@ std::optional<std::string_view> bearer_token(std::string_view header) {
   return header.substr(scheme.size());
 }
 
-timestamp_ms wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::optional<auth::token_claims>
 authenticate(const auth::paseto_key& key, std::string_view authorization,
              std::optional<std::string_view> query_token) {

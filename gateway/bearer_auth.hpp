@@ -19,7 +19,4 @@ std::optional<auth::token_claims>
 authenticate(const auth::paseto_key& key, std::string_view authorization,
              std::optional<std::string_view> query_token);
 
-/// Milliseconds since the epoch, now.
-timestamp_ms wall_clock_ms();
-
 } // namespace parley

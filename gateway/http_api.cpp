@@ -106,8 +106,8 @@ void login(node_context& node, json::credentials creds, api_responder respond) {
 }
 
 /// Ready: the database answers and, in a cluster, the node is registered
-/// with a current heartbeat and linked to every live member. Balancers send
-/// clients only to ready nodes.
+/// with a current heartbeat and linked to every live member, and the node
+/// is not draining. Balancers send clients only to ready nodes.
 void readiness(node_context& node, api_responder respond) {
   node.system.spawn([&node, respond](self_pointer self) {
     self->request(node.actors.reader, std::chrono::seconds(2),
@@ -115,7 +115,8 @@ void readiness(node_context& node, api_responder respond) {
         .then(
             [&node, respond](bool database_ok) {
               auto view = node.cluster->read();
-              auto ready = database_ok && (!view.enabled || view.ready());
+              auto ready = database_ok && (!view.enabled || view.ready()) &&
+                           !node.draining.load(std::memory_order_relaxed);
               auto name = view.enabled ? view.node : std::string{"standalone"};
               auto members =
                   view.enabled ? view.members : std::vector<std::string>{name};

@@ -20,12 +20,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
 
+#include "actors/admin/admin.hpp"
 #include "actors/cluster/cluster_node.hpp"
 #include "actors/hash_helper.hpp"
+#include "gateway/admin/metrics_page.hpp"
+#include "gateway/admin/node_facts.hpp"
 #include "gateway/auth/access_token.hpp"
 #include "gateway/node_context.hpp"
 #include "gateway/server/connection_set.hpp"
 #include "gateway/server/listener.hpp"
+#include "persistence/database_url.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -125,6 +129,43 @@ open_admin_listener(net::io_context& ioc, node_context& node,
   return std::shared_ptr<listener>{};
 }
 
+/// The admin actor, with what only the gateway knows; in a cluster the
+/// peers actor hands it to other nodes and to `parley ctl`.
+caf::actor spawn_admin(caf::actor_system& sys, node_context& node,
+                       connection_set& connections,
+                       const std::optional<cluster_node>& member) {
+  admin_config config;
+  config.node = member ? member->me.name : "standalone";
+  config.version = admin::build_version();
+  auto location = persistence::parse_database_url(node.opts.db_url);
+  config.backend =
+      location &&
+              std::holds_alternative<persistence::sqlite_location>(*location)
+          ? "sqlite"
+          : "postgresql";
+  config.actors = node.actors;
+  config.peers = member ? member->peers : caf::actor{};
+  config.view = node.cluster;
+  config.hooks.limits = [&node] { return admin::encode_limits(node.opts); };
+  config.hooks.metrics_page = [&node] { return admin::metrics_page(node); };
+  config.hooks.connections = [&connections] { return connections.size(); };
+  config.hooks.draining = [&node] { return node.draining.load(); };
+  config.hooks.drain = [&node, &connections] {
+    // /readyz fails first, so that balancers stop sending before the
+    // clients, closed with 1001, reconnect.
+    node.draining = true;
+    auto open = connections.size();
+    connections.close_all(close_going_away,
+                          "node draining; reconnect to another node");
+    std::cerr << "parley: draining: closed " << open
+              << " connections; /readyz answers 503" << std::endl;
+    return open;
+  };
+  auto admin = sys.spawn(admin_impl, std::move(config));
+  if (member) caf::anon_send(member->peers, admin_atom::value, admin);
+  return admin;
+}
+
 cluster_settings cluster_settings_of(const options& opts) {
   const auto& c = opts.cluster;
   cluster_settings settings;
@@ -190,8 +231,16 @@ int run_node(const options& opts) {
                     {},
                     pending_frames{opts.max_pending_frames},
                     view,
-                    std::move(admin_token)};
+                    std::move(admin_token),
+                    {},
+                    {false}};
   connection_set connections;
+  node.admin = spawn_admin(sys, node, connections, member);
+  auto stop_actors = [&] {
+    caf::anon_send_exit(node.admin, caf::exit_reason::user_shutdown);
+    stop_node_actors(sys, node.actors);
+    if (member) stop_cluster(sys, *member);
+  };
   if (member)
     run_membership(sys, *member, view, [&connections] {
       connections.close_all(close_service_restart,
@@ -200,16 +249,14 @@ int run_node(const options& opts) {
   auto server = std::make_shared<listener>(ioc, node, connections);
   auto& at = std::get<net::ip::tcp::endpoint>(endpoint);
   if (auto ec = server->open(at)) {
-    stop_node_actors(sys, node.actors);
-    if (member) stop_cluster(sys, *member);
+    stop_actors();
     return fail("cannot listen on " + opts.listen_host + ":" +
                 std::to_string(opts.listen_port) + ": " + ec.message());
   }
   auto admin = open_admin_listener(ioc, node, connections);
   if (auto* err = std::get_if<std::string>(&admin)) {
     server->stop();
-    stop_node_actors(sys, node.actors);
-    if (member) stop_cluster(sys, *member);
+    stop_actors();
     return fail(*err);
   }
   auto admin_server = std::get<std::shared_ptr<listener>>(std::move(admin));
@@ -241,8 +288,7 @@ int run_node(const options& opts) {
   if (!node.sessions.wait_until_none(session_drain_timeout))
     std::cerr << "parley: " << node.sessions.count()
               << " sessions still running at shutdown" << std::endl;
-  stop_node_actors(sys, node.actors);
-  if (member) stop_cluster(sys, *member);
+  stop_actors();
   sys.await_all_actors_done();
   work.reset();
   ioc.stop();

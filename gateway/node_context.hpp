@@ -1,8 +1,11 @@
 // What the gateway's connections share: options, token key and actors.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
+
+#include <caf/actor.hpp>
 
 #include "actors/cluster/cluster_view.hpp"
 #include "actors/node.hpp"
@@ -33,6 +36,11 @@ struct node_context {
   /// The bearer token the admin endpoints require; empty: none (a
   /// loopback admin address without --admin-token-file).
   std::string admin_token;
+  /// The operators' view of this node (actors/admin); set at start.
+  caf::actor admin;
+  /// POST /admin/drain: /readyz answers 503 and upgrades are refused, so
+  /// that clients go to other nodes.
+  std::atomic<bool> draining{false};
 };
 
 } // namespace parley

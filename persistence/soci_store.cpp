@@ -541,6 +541,20 @@ caf::expected<std::vector<user_id>> soci_store::users_with_undelivered() {
   });
 }
 
+caf::expected<std::int64_t> soci_store::undelivered_count(user_id user) {
+  using result_type = caf::expected<std::int64_t>;
+  return guarded_read("count undelivered messages", [&]() -> result_type {
+    long long count = 0;
+    auto id = static_cast<long long>(user);
+    // The same rule as users_with_undelivered: the least advanced device.
+    sql_ << "SELECT COUNT(*) FROM messages m WHERE m.receiver_id = :receiver "
+            "AND m.id > COALESCE((SELECT MIN(c.delivered_through) "
+            "FROM device_cursors c WHERE c.user_id = :owner), 0)",
+        soci::use(id), soci::use(id), soci::into(count);
+    return static_cast<std::int64_t>(count);
+  });
+}
+
 caf::expected<std::vector<receipt>>
 soci_store::receipts_for(user_id sender, std::size_t limit) {
   using result_type = caf::expected<std::vector<receipt>>;

@@ -41,6 +41,7 @@ public:
   caf::expected<std::vector<chat_message>>
   messages_to(user_id recipient, message_id after, std::size_t limit) override;
   caf::expected<std::vector<user_id>> users_with_undelivered() override;
+  caf::expected<std::int64_t> undelivered_count(user_id user) override;
   caf::expected<std::vector<receipt>> receipts_for(user_id sender,
                                                    std::size_t limit) override;
   caf::expected<std::vector<conversation_summary>>

@@ -155,6 +155,10 @@ public:
   /// that the writer can answer most pushes without a query.
   virtual caf::expected<std::vector<user_id>> users_with_undelivered() = 0;
 
+  /// How many messages to the user its least advanced device has not
+  /// confirmed: what the next offline push to that device would send.
+  virtual caf::expected<std::int64_t> undelivered_count(user_id user) = 0;
+
   /// The receipts for messages `sender` sent, one per reader and kind with
   /// a cursor above 0, most recent readers first, at most `limit` readers.
   virtual caf::expected<std::vector<receipt>>

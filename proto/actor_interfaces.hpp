@@ -12,6 +12,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "proto/admin.hpp"
 #include "proto/atoms.hpp"
 #include "proto/domain.hpp"
 #include "proto/shared_frame.hpp"
@@ -35,7 +36,11 @@ using session_actor = caf::typed_actor<
     // connection → session: the outbound queue fell below its low mark.
     caf::reacts_to<drained_atom>,
     // user → session: this many sync frames have been answered in full.
-    caf::reacts_to<synced_atom, std::uint32_t>>;
+    caf::reacts_to<synced_atom, std::uint32_t>,
+    // user → session (operators): what the connection tells of itself.
+    caf::replies_to<describe_atom>::with<connection_info>,
+    // user → session (operators): close the connection with 4001.
+    caf::reacts_to<kick_atom>>;
 
 /// One online user on this node (actors/user).
 using user_actor = caf::typed_actor<
@@ -63,6 +68,12 @@ using user_actor = caf::typed_actor<
     // registry → user (cluster): a link to a node came back; read what its
     // routes may have missed meanwhile.
     caf::reacts_to<resync_atom>,
+    // registry → user (operators): every session of the user here, as a
+    // JSON array (actors/admin/admin_json.hpp).
+    caf::replies_to<describe_atom>::with<std::string>,
+    // registry → user (operators): close every session with 4001; answers
+    // how many there were.
+    caf::replies_to<kick_atom>::with<std::uint32_t>,
     // registry → user: no session is left and none is on its way; exit.
     caf::reacts_to<stop_atom>,
     // registry → user (shutdown): answer once everything before this was
@@ -90,6 +101,12 @@ using registry_actor = caf::typed_actor<
     // for its sender's user actor if online and acking (and, in a cluster,
     // for the nodes that hold the sender).
     caf::reacts_to<receipt_atom, std::vector<receipt>>,
+    // admin → registry: the user's sessions here as a JSON array ("[]"
+    // when the user has none here).
+    caf::replies_to<describe_atom, user_id>::with<std::string>,
+    // admin → registry: close the user's sessions here with 4001; answers
+    // how many there were.
+    caf::replies_to<kick_atom, user_id>::with<std::uint32_t>,
     // main → registry (shutdown, after the last session ended): answer once
     // every user actor has handled what its sessions told it.
     caf::replies_to<drain_atom>::with<bool>>;
@@ -127,7 +144,10 @@ using writer_actor = caf::typed_actor<
     // writer → itself: the delivery marks waiting since the first are due.
     caf::reacts_to<marks_atom>,
     // writer → itself: in an outage, see whether the database is back.
-    caf::reacts_to<probe_atom>>;
+    caf::reacts_to<probe_atom>,
+    // admin → writer: its queue, the database's state and the last batches
+    // as JSON (actors/admin/admin_json.hpp).
+    caf::replies_to<status_atom>::with<std::string>>;
 
 /// Read-only queries on their own connection (actors/persistence).
 using reader_actor = caf::typed_actor<
@@ -141,6 +161,9 @@ using reader_actor = caf::typed_actor<
     caf::replies_to<probe_atom>::with<bool>,
     // user → reader: the newest message id to or from a user (0: none).
     caf::replies_to<last_atom, user_id>::with<message_id>,
+    // admin → reader: messages to a user its least advanced device has not
+    // confirmed (GET /admin/users/{username}).
+    caf::replies_to<backlog_atom, user_id>::with<std::int64_t>,
     // user → reader: messages to or from a user after an id, in id order.
     caf::replies_to<replay_atom, user_id, message_id,
                     std::uint32_t>::with<std::vector<chat_message>>,

@@ -54,6 +54,16 @@ using links_atom = caf::atom_constant<caf::atom("links")>;
 using beat_atom = caf::atom_constant<caf::atom("beat")>;
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 using resync_atom = caf::atom_constant<caf::atom("resync")>;
+using bye_atom = caf::atom_constant<caf::atom("bye")>;
+
+// Operators' view (actors/admin).
+using admin_atom = caf::atom_constant<caf::atom("admin")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using user_atom = caf::atom_constant<caf::atom("user")>;
+using describe_atom = caf::atom_constant<caf::atom("describe")>;
+using kick_atom = caf::atom_constant<caf::atom("kick")>;
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+using backlog_atom = caf::atom_constant<caf::atom("backlog")>;
 
 // Password hashing.
 using hash_atom = caf::atom_constant<caf::atom("hash")>;

@@ -18,6 +18,9 @@ using message_id = std::int64_t;
 /// Milliseconds since the Unix epoch, UTC.
 using timestamp_ms = std::int64_t;
 
+/// Milliseconds since the epoch, now.
+timestamp_ms wall_clock_ms();
+
 /// A user's presence as stored in `users.status`.
 enum class presence : std::uint8_t { offline = 0, online = 1 };
 

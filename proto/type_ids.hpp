@@ -9,6 +9,7 @@
 #include <caf/type_id.hpp>
 
 #include "proto/actor_interfaces.hpp"
+#include "proto/admin.hpp"
 #include "proto/cluster.hpp"
 #include "proto/domain.hpp"
 #include "proto/shared_frame.hpp"
@@ -38,5 +39,10 @@ CAF_ADD_TYPE_ID(parley, (parley::shared_frame))
 CAF_ADD_TYPE_ID(parley, (parley::session_actor))
 CAF_ADD_TYPE_ID(parley, (parley::user_actor))
 CAF_ADD_TYPE_ID(parley, (parley::registry_actor))
+
+// Operators' view (session → user → admin; peers → admin). Appended, so
+// that the IDs above stay those of earlier builds in a rolling upgrade.
+CAF_ADD_TYPE_ID(parley, (parley::connection_info))
+CAF_ADD_TYPE_ID(parley, (std::vector<std::string>))
 
 CAF_END_TYPE_ID_BLOCK(parley)

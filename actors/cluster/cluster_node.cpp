@@ -111,6 +111,9 @@ void stop_cluster(caf::actor_system& sys, cluster_node& node) {
     self->send_exit(node.membership, caf::exit_reason::user_shutdown);
     self->wait_for(node.membership);
   }
+  // The peers hear that this node leaves, not merely that its link broke.
+  self->request(node.peers, std::chrono::seconds(2), bye_atom::value)
+      .receive([](bool) {}, [](caf::error&) {});
   self->send_exit(node.peers, caf::exit_reason::user_shutdown);
   // The membership actor has stopped: the table is this thread's now.
   if (auto err = node.table->remove(node.me.name, node.me.incarnation))

@@ -1,14 +1,19 @@
-// What the HTTP side may read about the cluster (GET /readyz): written by
-// the cluster actors, read by network threads, under a mutex since it
-// changes only when members come and go.
+// What the HTTP side may read about the cluster (GET /readyz, the admin
+// view): written by the cluster actors, read by network threads and the
+// admin actor, under a mutex since it changes only when members come and
+// go (and the table once per beat).
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "actors/cluster/cluster_history.hpp"
+#include "proto/cluster.hpp"
 
 namespace parley {
 
@@ -26,6 +31,12 @@ public:
     std::vector<std::string> expected;
     /// The live member that registered first, this node included.
     std::string oldest;
+    /// This node's incarnation (the members table's).
+    std::int64_t incarnation = 0;
+    /// The members table as the last beat read it, this node included.
+    std::vector<cluster_member> table;
+    /// Linked peers whose routes are held back until they catch up.
+    std::vector<std::string> behind;
 
     /// When this node registered.
     std::chrono::steady_clock::time_point since{};
@@ -67,6 +78,21 @@ public:
     return current_;
   }
 
+  void set_table(std::vector<cluster_member> table) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    current_.table = std::move(table);
+  }
+
+  void set_behind(std::vector<std::string> behind) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    current_.behind = std::move(behind);
+  }
+
+  void set_incarnation(std::int64_t incarnation) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    current_.incarnation = incarnation;
+  }
+
   void set_joined(bool joined) {
     std::lock_guard<std::mutex> guard{mutex_};
     current_.joined = joined;
@@ -91,6 +117,9 @@ public:
     current_.node = std::move(node);
     current_.members = {current_.node};
   }
+
+  /// Membership events and traffic (its own lock).
+  cluster_history history;
 
 private:
   mutable std::mutex mutex_;

@@ -38,6 +38,10 @@ void remove_gone(self_pointer self, const std::vector<cluster_member>& members,
                     << " ms ago"
                     << (linked.count(member.name) ? ")" : ", no link)")
                     << std::endl;
+    st.view->history.record(cluster_event{
+        wall_clock_ms(), member.name, "removed",
+        "timed out: last heartbeat " + std::to_string(age.count()) + " ms ago" +
+            (linked.count(member.name) ? "" : ", no link")});
   }
 }
 
@@ -61,6 +65,9 @@ void rejoin(self_pointer self) {
   caf::aout(self) << "parley: cluster: registered again as incarnation "
                   << *joined << std::endl;
   st.me.incarnation = *joined;
+  st.view->history.record(cluster_event{wall_clock_ms(), st.me.name, "rejoined",
+                                        "removed by the others: heartbeats "
+                                        "late"});
   self->send(st.peers, cluster_atom::value, st.me.name, st.me.incarnation);
 }
 
@@ -115,6 +122,7 @@ void beat(self_pointer self) {
         oldest = node_identity{member.name, member.incarnation};
     }
     st.view->set_expected(std::move(expected), oldest.name);
+    st.view->set_table(*members);
     report_readiness(self);
     self->send(st.peers, members_atom::value, *members);
     self->request(st.peers, st.timing.beat, links_atom::value)

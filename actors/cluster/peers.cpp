@@ -43,13 +43,29 @@ void publish_view(self_pointer self) {
   self->state.view->set_members(std::move(names));
 }
 
-/// Forgets a peer: its slot and its users in the directory.
+void record(self_pointer self, const std::string& node, const char* event,
+            std::string reason) {
+  self->state.view->history.record(
+      cluster_event{wall_clock_ms(), node, event, std::move(reason)});
+}
+
+/// The peers whose routes wait until they catch up, for the admin view.
+void publish_behind(self_pointer self) {
+  std::vector<std::string> names;
+  for (auto& slot : self->state.slots)
+    if (slot && slot->behind) names.push_back(slot->name);
+  self->state.view->set_behind(std::move(names));
+}
+
+/// Forgets a peer: its slot and its users in the directory. `why` is the
+/// reason operators see (cluster_history), e.g. remote_link_unreachable.
 void drop(self_pointer self, std::size_t index, const std::string& why) {
   auto& st = self->state;
   auto& slot = st.slots[index];
   if (!slot) return;
   caf::aout(self) << "parley: cluster: lost node " << slot->name << " (" << why
                   << ")" << std::endl;
+  record(self, slot->name, "lost", why);
   self->demonitor(slot->handle);
   slot.reset();
   auto bit = peer_mask{1} << index;
@@ -58,6 +74,7 @@ void drop(self_pointer self, std::size_t index, const std::string& why) {
     i = i->second == 0 ? st.directory.erase(i) : std::next(i);
   }
   publish_view(self);
+  publish_behind(self);
 }
 
 /// Takes a slot for a peer; replaces an older link of the same name.
@@ -67,7 +84,7 @@ std::optional<std::size_t> link(self_pointer self, const std::string& name,
   auto& st = self->state;
   if (auto old = index_of(self, name)) {
     if (st.slots[*old]->handle == handle) return old;
-    drop(self, *old, "replaced by a newer link");
+    drop(self, *old, "replaced");
   }
   std::size_t index = 0;
   while (index < st.slots.size() && st.slots[index])
@@ -78,12 +95,18 @@ std::optional<std::size_t> link(self_pointer self, const std::string& name,
     return std::nullopt;
   }
   if (index == st.slots.size()) st.slots.emplace_back();
-  st.slots[index] = peer_link{name, incarnation, handle};
+  st.slots[index] = peer_link{};
+  auto& peer = *st.slots[index];
+  peer.name = name;
+  peer.incarnation = incarnation;
+  peer.handle = handle;
+  peer.traffic = st.view->history.traffic_of(name);
   self->monitor(handle);
   // A node linked before: while the link was down, its committed messages
   // were not routed here. The user actors read what they may have missed.
-  if (!st.ever_linked.insert(name).second && st.registry)
-    self->send(st.registry, resync_atom::value);
+  auto again = !st.ever_linked.insert(name).second;
+  if (again && st.registry) self->send(st.registry, resync_atom::value);
+  record(self, name, "joined", again ? "linked again" : "linked");
   caf::aout(self) << "parley: cluster: linked to node " << name << std::endl;
   publish_view(self);
   return index;
@@ -171,10 +194,12 @@ void route_to_peers(self_pointer self, const chat_message& msg) {
                       << " routes behind; routes to it wait for it to "
                          "catch up, then it reads them from the database"
                       << std::endl;
+      publish_behind(self);
       ask_progress(self, peer.handle);
       continue;
     }
     ++peer.sent;
+    peer.traffic->routes_sent.fetch_add(1, std::memory_order_relaxed);
     self->send(peer.handle, remote_atom::value, msg);
   }
 }
@@ -231,6 +256,7 @@ void confirmed(self_pointer self, const caf::actor_addr& from,
     if (slot->behind &&
         slot->sent - slot->confirmed <= self->state.max_in_flight / 2) {
       slot->behind = false;
+      publish_behind(self);
       self->send(slot->handle, resync_atom::value);
       caf::aout(self) << "parley: cluster: node " << slot->name
                       << " caught up; it reads what it missed" << std::endl;
@@ -242,6 +268,7 @@ void confirmed(self_pointer self, const caf::actor_addr& from,
 void count_received(self_pointer self, const caf::actor_addr& from) {
   for (auto& slot : self->state.slots) {
     if (!slot || slot->handle.address() != from) continue;
+    slot->traffic->routes_received.fetch_add(1, std::memory_order_relaxed);
     if (++slot->received % ack_every == 0)
       self->send(slot->handle, done_atom::value, slot->received);
     return;
@@ -300,6 +327,7 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
         auto& st = self->state;
         st.me = node_identity{name, incarnation};
         st.view->enable(name);
+        st.view->set_incarnation(incarnation);
         publish_view(self);
       },
       [self](registry_actor& registry) {
@@ -331,6 +359,29 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
         for (auto& slot : self->state.slots)
           if (slot) names.insert(slot->name);
         return names;
+      },
+      [self](admin_atom, caf::actor& admin) {
+        self->state.admin = std::move(admin);
+      },
+      [self](admin_atom) { return self->state.admin; },
+      [self](admin_atom, links_atom) {
+        std::vector<std::string> names;
+        std::vector<caf::actor> handles;
+        for (auto& slot : self->state.slots) {
+          if (!slot) continue;
+          names.push_back(slot->name);
+          handles.push_back(slot->handle);
+        }
+        return caf::make_message(std::move(names), std::move(handles));
+      },
+      [self](bye_atom) {
+        for (auto& slot : self->state.slots)
+          if (slot)
+            self->send(slot->handle, bye_atom::value, self->state.me.name);
+        return true;
+      },
+      [self](bye_atom, const std::string& name) {
+        if (auto index = index_of(self, name)) drop(self, *index, "left");
       },
       [self](hello_atom, const std::string& name, std::int64_t incarnation,
              const std::vector<user_id>& users, bool answer) {

@@ -22,6 +22,13 @@
 //     (route_atom, chat_message)             committed here: to the peers
 //     (receipt_atom, vector<receipt>)        to the peers of their senders
 //     (links_atom) -> std::set<string>       names of the linked peers
+//     (admin_atom, actor)                    the node's admin actor
+//     (admin_atom, links_atom) -> (vector<string>, vector<actor>)
+//                                            names and peers actors of the
+//                                            linked peers (admin view)
+//     (bye_atom) -> bool                     shutdown: tells the peers
+//   from peers and from `parley ctl`:
+//     (admin_atom) -> actor                  this node's admin actor
 //   from peers:
 //     (hello_atom, name, incarnation, vector<user_id> users, bool answer)
 //     (here_atom, name, user_id, bool online) -> bool
@@ -30,6 +37,7 @@
 //                                            the peer has taken so far
 //     (resync_atom)                          routes to this node were
 //                                            dropped: read what is missing
+//     (bye_atom, name)                       the peer is shutting down
 //
 // Flow control: BASP has no backpressure, so a peer that falls behind (a
 // slow or frozen process) would grow the sender's buffers without bound.
@@ -75,6 +83,8 @@ struct peer_link {
   std::uint64_t confirmed = 0; ///< routes it confirmed
   bool behind = false;         ///< routes to it are dropped until it catches up
   std::uint64_t received = 0;  ///< routes taken from it
+  /// The same counts for metrics, kept across links (cluster_history).
+  std::shared_ptr<peer_traffic> traffic;
 };
 
 /// Routes a peer confirms at once.
@@ -100,6 +110,7 @@ struct peers_state {
   /// reported, so that a failure is logged once, not on every beat.
   std::map<std::string, std::int64_t> unreachable;
   std::set<std::string> ever_linked; ///< names linked before, this run
+  caf::actor admin;                  ///< this node's admin actor (actors/admin)
   static inline const char* name = "peers";
 };
 

@@ -40,6 +40,9 @@ reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
       [self](last_atom, user_id user) -> caf::result<message_id> {
         return reply(self->state.db->last_message_of(user));
       },
+      [self](backlog_atom, user_id user) -> caf::result<std::int64_t> {
+        return reply(self->state.db->undelivered_count(user));
+      },
       [self](replay_atom, user_id user, message_id after,
              std::uint32_t limit) -> caf::result<std::vector<chat_message>> {
         return reply(self->state.db->messages_after(user, after, limit));

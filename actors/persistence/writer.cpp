@@ -36,6 +36,7 @@
 
 #include "actors/metrics/node_metrics.hpp"
 #include "actors/persistence/reply.hpp"
+#include "actors/persistence/writer_status.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -64,12 +65,6 @@ constexpr std::size_t push_page_rows = 200;
 /// longest delay.
 constexpr auto first_retry_delay = std::chrono::milliseconds(100);
 constexpr auto longest_retry_delay = std::chrono::seconds(5);
-
-timestamp_ms now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
-      .count();
-}
 
 void schedule_flush(self_pointer self) {
   if (!self->state.flush_scheduled) {
@@ -105,7 +100,7 @@ void refuse(self_pointer self, pending_store& entry, const char* why) {
 /// with unavailable: the client may resend them without a second copy.
 void refuse_expired(self_pointer self) {
   auto& stores = self->state.stores;
-  auto now = now_ms();
+  auto now = wall_clock_ms();
   auto expired = std::stable_partition(
       stores.begin(), stores.end(),
       [now](const pending_store& x) { return x.deadline >= now; });
@@ -204,12 +199,15 @@ void commit_batch(self_pointer self, std::vector<pending_store>& stores,
   auto started = std::chrono::steady_clock::now();
   auto outcomes = self->state.db->commit(batch);
   if (outcomes && outcomes->size() == stores.size()) {
+    auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
     auto& counts = metrics::node();
-    counts.commit_seconds.observe(static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::steady_clock::now() - started)
-            .count()));
+    counts.commit_seconds.observe(static_cast<std::uint64_t>(took));
     counts.batch_rows.observe(stores.size());
+    self->state.last_batches.record(
+        batch_record{marker.at, static_cast<std::uint32_t>(stores.size()),
+                     static_cast<std::uint32_t>(took / 1000)});
     for (std::size_t i = 0; i < stores.size(); ++i)
       settle(self, stores[i], (*outcomes)[i]);
     return;
@@ -271,7 +269,7 @@ void flush_all(self_pointer self) {
       commit_side_effects(self, std::move(side_effects));
     else
       commit_batch(self, stores, std::move(side_effects),
-                   next_marker(self, now_ms()));
+                   next_marker(self, wall_clock_ms()));
     side_effects = {};
   } while (!st.stores.empty() && !st.outage.active);
 }
@@ -417,6 +415,9 @@ writer_actor::behavior_type writer_impl(self_pointer self,
       },
       [self](flush_atom) { flush_all(self); },
       [self](probe_atom) { probe(self); },
+      [self](status_atom) {
+        return describe_writer(self->state, self->mailbox().size());
+      },
   };
 }
 

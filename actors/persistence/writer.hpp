@@ -1,6 +1,7 @@
 // The writer actor: the one place that writes to the database.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +41,22 @@ struct database_outage {
   persistence::commit_marker in_doubt_marker;
 };
 
+/// A committed batch, as operators see it (GET /admin/node).
+struct batch_record {
+  timestamp_ms at = 0;
+  std::uint32_t messages = 0;
+  std::uint32_t commit_us = 0; ///< how long the commit took
+};
+
+/// The last batches, oldest first once full (a ring).
+struct recent_batches {
+  static constexpr std::size_t size = 8;
+  std::array<batch_record, size> ring;
+  std::uint64_t count = 0; ///< batches recorded; the next goes to count % size
+
+  void record(batch_record x) { ring[count++ % size] = x; }
+};
+
 /// State of the writer. Runs detached: every call below blocks on SQL.
 struct writer_state {
   std::shared_ptr<persistence::store> db;
@@ -59,6 +76,7 @@ struct writer_state {
   /// and the number of the last batch.
   std::string writer_name;
   std::uint64_t batches_made = 0;
+  recent_batches last_batches;
   static inline const char* name = "writer";
 };
 

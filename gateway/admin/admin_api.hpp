@@ -1,6 +1,7 @@
 // The admin listener's routes (--admin-listen): GET /metrics for
-// Prometheus, more of the operators' view to come under /admin/. Nothing
-// here is reachable on the public port.
+// Prometheus; GET /admin/node, /admin/cluster, /admin/users/{name}; POST
+// /admin/users/{name}/disconnect and /admin/drain. Nothing here is
+// reachable on the public port.
 #pragma once
 
 #include "gateway/http_api.hpp"

@@ -1,6 +1,7 @@
 // The open WebSocket connections of a node, for closing them at shutdown.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,12 @@ public:
   void remove(const connection_port* conn) {
     std::lock_guard<std::mutex> guard{mutex_};
     open_.erase(conn);
+  }
+
+  /// Open connections.
+  std::size_t size() {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return open_.size();
   }
 
   /// Closes every open connection with the given code (1001 at shutdown).

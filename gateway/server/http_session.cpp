@@ -133,6 +133,12 @@ private:
   void upgrade(http::request<http::string_body> req) {
     keep_alive_ = false;
     version_ = req.version();
+    if (node_.draining.load(std::memory_order_relaxed)) {
+      metrics::node().upgrades_refused.add();
+      reply_and_close(503, error_code::unavailable,
+                      "this node is draining; connect to another node");
+      return;
+    }
     auto target = parse_target(std_view(req.target()));
     if (!target || target->path != "/ws") {
       metrics::node().upgrades_refused.add();

@@ -15,6 +15,7 @@
 #include "gateway/server/ws_connection.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -80,6 +81,8 @@ public:
       , node_(node)
       , connections_(connections) {
     ws_.next_layer().set_sink(this);
+    beast::error_code ignored; // a socket already reset shows no address
+    remote_ = tcp_socket().remote_endpoint(ignored);
   }
 
   /// The claims and cursor ride in the accept handler rather than in
@@ -139,6 +142,17 @@ public:
               });
   }
 
+  connection_info info() const override {
+    connection_info result;
+    result.remote =
+        remote_.address().to_string() + ":" + std::to_string(remote_.port());
+    result.opened_at = opened_at_;
+    result.last_frame_in = last_frame_in_.load(std::memory_order_relaxed);
+    result.last_frame_out = last_frame_out_.load(std::memory_order_relaxed);
+    result.queued_bytes = queued_.load(std::memory_order_relaxed);
+    return result;
+  }
+
   // -- outbound_sink: on the strand, from coalescing_socket ---------------
 
   void append(const char* data, std::size_t size) override {
@@ -157,9 +171,15 @@ public:
 private:
   net::ip::tcp::socket& tcp_socket() { return ws_.next_layer().next_layer(); }
 
+  /// Publishes the queue's size for info(); on the strand.
+  void note_queued() {
+    queued_.store(queued_bytes(), std::memory_order_relaxed);
+  }
+
   void on_accept(auth::token_claims who, stream_options stream,
                  beast::error_code ec) {
     if (ec) return; // handshake failed: no session was ever spawned
+    opened_at_ = wall_clock_ms();
     connections_.add(shared_from_this());
     session_config config;
     config.connection = shared_from_this();
@@ -225,6 +245,7 @@ private:
     }
     auto text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
+    last_frame_in_.store(wall_clock_ms(), std::memory_order_relaxed);
     caf::anon_send(session_, frame_atom::value, std::move(text));
     ++unfinished_;
     auto node_has_room = node_.pending.add();
@@ -283,6 +304,7 @@ private:
     append(frame.data(), frame.size());
     pending_id_ = std::max(pending_id_, id);
     ++pending_frames_;
+    note_queued();
   }
 
   std::size_t queued_bytes() const {
@@ -349,7 +371,9 @@ private:
       auto& counts = metrics::node();
       counts.frames_written.add(std::exchange(in_flight_frames_, 0));
       counts.bytes_written.add(written);
+      last_frame_out_.store(wall_clock_ms(), std::memory_order_relaxed);
     }
+    note_queued();
     if (!ec && reports_writes_ && in_flight_id_ > written_id_ && session_) {
       // Everything up to this frame is with the kernel now.
       written_id_ = in_flight_id_;
@@ -441,6 +465,12 @@ private:
   bool closing_ = false;
   bool finished_ = false;
   websocket::close_reason close_reason_;
+  // What info() reports: written on the strand, read from any thread.
+  net::ip::tcp::endpoint remote_;
+  timestamp_ms opened_at_ = 0;
+  std::atomic<timestamp_ms> last_frame_in_{0};
+  std::atomic<timestamp_ms> last_frame_out_{0};
+  std::atomic<std::size_t> queued_{0};
   node_context& node_;
   connection_set& connections_;
   session_actor session_;

@@ -1,4 +1,5 @@
-// Internal to the JSON codec: a compact RapidJSON writer with members that
+// Internal to the JSON codec and the operators' reports (actors/admin): a
+// compact RapidJSON writer with members that
 // take string_view and int64, so encoders read as lists of fields.
 #pragma once
 
@@ -51,9 +52,9 @@ public:
   /// Closes the innermost object.
   void close_object() { writer_.EndObject(); }
 
-  /// Opens an array as the member `key`.
-  void open_array(std::string_view key) {
-    write_key(key);
+  /// Opens an array, as the member `key` when one is given.
+  void open_array(std::string_view key = {}) {
+    if (!key.empty()) write_key(key);
     writer_.StartArray();
   }
 
@@ -72,9 +73,27 @@ public:
     writer_.Int64(value);
   }
 
+  /// Writes the member `key` with a boolean value (not an overload of
+  /// member: an unsigned integer would convert to either).
+  void flag(std::string_view key, bool value) {
+    write_key(key);
+    writer_.Bool(value);
+  }
+
+  /// Writes the member `key` with `json`, a complete JSON value as is.
+  void raw_member(std::string_view key, std::string_view json) {
+    write_key(key);
+    writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  }
+
   /// Writes a string element of the innermost array.
   void element(std::string_view value) {
     writer_.String(value.data(), size_of(value));
+  }
+
+  /// Writes an element of the innermost array: a complete JSON value.
+  void raw_element(std::string_view json) {
+    writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
   }
 
   /// The complete text, moved out: call once, when done writing.

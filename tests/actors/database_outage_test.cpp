@@ -78,6 +78,9 @@ public:
   caf::expected<std::vector<user_id>> users_with_undelivered() override {
     return real_->users_with_undelivered();
   }
+  caf::expected<std::int64_t> undelivered_count(user_id user) override {
+    return real_->undelivered_count(user);
+  }
   caf::expected<std::vector<receipt>> receipts_for(user_id sender,
                                                    std::size_t limit) override {
     return real_->receipts_for(sender, limit);

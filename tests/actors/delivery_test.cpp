@@ -267,6 +267,12 @@ registry_actor::behavior_type late_registry(registry_actor::pointer self,
         self->send(real, remote_atom::value, receipts);
       },
       [=](resync_atom) { self->send(real, resync_atom::value); },
+      [=](describe_atom, user_id user) {
+        return self->delegate(real, describe_atom::value, user);
+      },
+      [=](kick_atom, user_id user) {
+        return self->delegate(real, kick_atom::value, user);
+      },
       [=](drain_atom) { return self->delegate(real, drain_atom::value); },
   };
 }
