@@ -43,6 +43,14 @@ void publish_view(self_pointer self) {
   self->state.view->set_members(std::move(names));
 }
 
+/// A link's end as operators and metrics name it: an exit reason's own
+/// name ("remote_link_unreachable"), else CAF's rendering.
+std::string reason_of(const caf::error& err) {
+  if (err.category() == caf::atom("exit"))
+    return caf::to_string(static_cast<caf::exit_reason>(err.code()));
+  return caf::to_string(err);
+}
+
 void record(self_pointer self, const std::string& node, const char* event,
             std::string reason) {
   self->state.view->history.record(
@@ -320,7 +328,7 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
     auto& slots = self->state.slots;
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (slots[i] && slots[i]->handle.address() == msg.source)
-        drop(self, i, to_string(msg.reason));
+        drop(self, i, reason_of(msg.reason));
   });
   return {
       [self](cluster_atom, const std::string& name, std::int64_t incarnation) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "actors/metrics/node_metrics.hpp"
+#include "gateway/admin/cluster_metrics.hpp"
 #include "gateway/admin/process_stats.hpp"
 #include "gateway/admin/prometheus_text.hpp"
 #include "proto/error_code.hpp"
@@ -65,6 +66,7 @@ std::string metrics_page(node_context& node) {
                 "Messages per committed write batch.", counts.batch_rows);
   out.histogram("parley_commit_duration_seconds",
                 "Time one write batch's commit took.", counts.commit_seconds);
+  write_cluster_metrics(out, *node.cluster);
   write_process_metrics(out);
   return out.text();
 }

@@ -13,31 +13,13 @@
 
 #include "tests/integration/chat_frames.hpp"
 #include "tests/integration/chat_pair.hpp"
+#include "tests/support/admin_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace parley::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-http_response admin_request(running_node& node, const std::string& method,
-                            const std::string& target,
-                            const header_list& headers = {}) {
-  auto port = node.process().admin_port();
-  REQUIRE(port.has_value());
-  return http_request("127.0.0.1", *port, method, target, {}, headers);
-}
-
-/// GET `target` on the admin port; the JSON document of a 200.
-rapidjson::Document admin_json(running_node& node, const std::string& target) {
-  auto reply = admin_request(node, "GET", target);
-  INFO(target << " answered " << reply.status << ": " << reply.body);
-  REQUIRE(reply.status == 200);
-  rapidjson::Document doc;
-  doc.Parse(reply.body.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 rapidjson::Document parse(const std::string& text) {
   rapidjson::Document doc;
@@ -73,7 +55,7 @@ TEST_CASE("GET /admin/node shows the node, its actors, the writer's last "
   chat_pair pair{{"--max-content-bytes", "1000"}};
   send_and_ack(*pair.alice_ws, pair.bob.id, "one for the batch list");
   expect_next(*pair.bob_ws, "incoming_message");
-  auto doc = admin_json(pair.node, "/admin/node");
+  auto doc = admin_json(pair.node.process(), "/admin/node");
   CHECK(std::string{doc["node"].GetString()} == "standalone");
   CHECK(std::string{doc["version"].GetString()}.size() > 0);
   CHECK_FALSE(doc["cluster"].GetBool());
@@ -106,7 +88,7 @@ TEST_CASE("GET /admin/users/{name} lists each connection of the user with "
   auto deadline = std::chrono::steady_clock::now() + expected_frame_timeout;
   rapidjson::Document user;
   while (acked != id && std::chrono::steady_clock::now() < deadline) {
-    user = admin_json(pair.node, "/admin/users/bob");
+    user = admin_json(pair.node.process(), "/admin/users/bob");
     const auto* entry = connection_of_device(connections_here(user), "phone");
     REQUIRE(entry != nullptr);
     acked = (*entry)["acked_through"].GetInt64();
@@ -139,11 +121,12 @@ TEST_CASE("GET /admin/users/{name} lists each connection of the user with "
   auto carol = register_and_login(pair.node.port(), "carol", "password-carol");
   send_and_ack(*pair.alice_ws, carol.id, "for later");
   send_and_ack(*pair.alice_ws, carol.id, "also for later");
-  auto waiting = admin_json(pair.node, "/admin/users/carol");
+  auto waiting = admin_json(pair.node.process(), "/admin/users/carol");
   CHECK(waiting["undelivered"].GetInt64() == 2);
   CHECK(connections_here(waiting).Size() == 0);
 
-  auto unknown = admin_request(pair.node, "GET", "/admin/users/nobody");
+  auto unknown =
+      admin_request(pair.node.process(), "GET", "/admin/users/nobody");
   CHECK(unknown.status == 404);
   CHECK(unknown.body.find("not_found") != std::string::npos);
 }
@@ -153,9 +136,10 @@ TEST_CASE("POST /admin/users/{name}/disconnect closes every connection of "
   chat_pair pair;
   auto second = pair.connect(pair.bob, "?device=laptop");
   await_live(*second, 0);
-  CHECK(admin_request(pair.node, "GET", "/admin/users/bob/disconnect").status ==
-        405);
-  auto reply = admin_request(pair.node, "POST", "/admin/users/bob/disconnect");
+  CHECK(admin_request(pair.node.process(), "GET", "/admin/users/bob/disconnect")
+            .status == 405);
+  auto reply =
+      admin_request(pair.node.process(), "POST", "/admin/users/bob/disconnect");
   INFO(reply.body);
   REQUIRE(reply.status == 200);
   auto doc = parse(reply.body);
@@ -166,7 +150,8 @@ TEST_CASE("POST /admin/users/{name}/disconnect closes every connection of "
   auto id = send_and_ack(*pair.alice_ws, pair.bob.id, "after the kick");
   auto back = pair.connect(pair.bob);
   expect_next(*back, "incoming_message", id);
-  auto nobody = admin_request(pair.node, "POST", "/admin/users/x_y/disconnect");
+  auto nobody =
+      admin_request(pair.node.process(), "POST", "/admin/users/x_y/disconnect");
   CHECK(nobody.status == 404);
 }
 
@@ -174,8 +159,9 @@ TEST_CASE("POST /admin/drain turns /readyz to 503, closes the connections "
           "with 1001 and refuses new ones, while the node keeps running") {
   chat_pair pair;
   CHECK(pair.node.get("/readyz").status == 200);
-  CHECK(admin_request(pair.node, "GET", "/admin/drain").status == 405);
-  auto reply = admin_request(pair.node, "POST", "/admin/drain");
+  CHECK(admin_request(pair.node.process(), "GET", "/admin/drain").status ==
+        405);
+  auto reply = admin_request(pair.node.process(), "POST", "/admin/drain");
   INFO(reply.body);
   REQUIRE(reply.status == 200);
   auto doc = parse(reply.body);
@@ -189,12 +175,12 @@ TEST_CASE("POST /admin/drain turns /readyz to 503, closes the connections "
   CHECK_FALSE(refused.client);
   CHECK(refused.refusal.status == 503);
   CHECK(pair.node.get("/healthz").status == 200);
-  CHECK(admin_json(pair.node, "/admin/node")["draining"].GetBool());
+  CHECK(admin_json(pair.node.process(), "/admin/node")["draining"].GetBool());
 }
 
 TEST_CASE("GET /admin/cluster on a single node lists just this node") {
   running_node node;
-  auto doc = admin_json(node, "/admin/cluster");
+  auto doc = admin_json(node.process(), "/admin/cluster");
   CHECK_FALSE(doc["cluster"].GetBool());
   REQUIRE(doc["members"].Size() == 1);
   const auto& me = doc["members"][0];
@@ -212,14 +198,15 @@ TEST_CASE("the admin routes answer 404 and 405 like the API, and need the "
   const std::string token = "an-admin-token-of-some-length";
   std::ofstream{path} << token << "\n";
   running_node node{{"--admin-token-file", path}};
-  CHECK(admin_request(node, "GET", "/admin/node").status == 401);
-  CHECK(admin_request(node, "POST", "/admin/drain").status == 401);
-  CHECK(admin_request(node, "GET", "/admin/node", bearer(token)).status == 200);
-  CHECK(admin_request(node, "POST", "/admin/node", bearer(token)).status ==
-        405);
-  CHECK(admin_request(node, "GET", "/admin/nothing", bearer(token)).status ==
-        404);
-  CHECK(admin_request(node, "GET", "/admin/users/", bearer(token)).status ==
-        404);
+  CHECK(admin_request(node.process(), "GET", "/admin/node").status == 401);
+  CHECK(admin_request(node.process(), "POST", "/admin/drain").status == 401);
+  CHECK(admin_request(node.process(), "GET", "/admin/node", bearer(token))
+            .status == 200);
+  CHECK(admin_request(node.process(), "POST", "/admin/node", bearer(token))
+            .status == 405);
+  CHECK(admin_request(node.process(), "GET", "/admin/nothing", bearer(token))
+            .status == 404);
+  CHECK(admin_request(node.process(), "GET", "/admin/users/", bearer(token))
+            .status == 404);
   CHECK(node.get("/admin/node").status == 404); // not on the public port
 }
