@@ -26,6 +26,7 @@
 #include "gateway/admin/metrics_page.hpp"
 #include "gateway/admin/node_facts.hpp"
 #include "gateway/auth/access_token.hpp"
+#include "gateway/ctl/ctl_main.hpp"
 #include "gateway/node_context.hpp"
 #include "gateway/server/connection_set.hpp"
 #include "gateway/server/listener.hpp"
@@ -302,6 +303,9 @@ int run_node(const options& opts) {
 int main(int argc, char** argv) {
   // A hashing helper started by this node's hashing pool, not a node.
   if (auto status = run_hash_helper_if_asked(argc, argv)) return *status;
+  // `parley ctl ...`: the operators' command line, not a node.
+  if (argc > 1 && std::string_view{argv[1]} == "ctl")
+    return ctl::run_ctl(argc - 1, argv + 1);
   auto parsed = parse_options(argc, argv);
   if (std::holds_alternative<help_requested>(parsed)) {
     std::cout << usage_text();

@@ -153,3 +153,39 @@ TEST_CASE("a node with another CA's certificate is never linked, never a "
     CHECK(count_of(logs, "cannot link to node node2") <= 1);
   }
 }
+
+TEST_CASE("parley ctl reaches a TLS cluster's admin actor with a certificate "
+          "of the cluster's CA, and nothing without one") {
+  temp_dir secrets{"parley-cluster-ca"};
+  temp_dir foreign{"parley-foreign-ca"};
+  make_secrets(secrets.path(), {"node0", "operator"});
+  make_secrets(foreign.path(), {"operator"});
+  test_database database;
+  auto node0 =
+      start_node(database.url(), secrets.path(), secrets.path(), "node0");
+  REQUIRE_MESSAGE(wait_ready_with(*node0, {"node0"}), logs_of(*node0));
+  REQUIRE(node0->cluster_port().has_value());
+  auto address = "127.0.0.1:" + std::to_string(*node0->cluster_port());
+  auto ctl_with = [&](const std::string& certs) {
+    return run_to_exit({"ctl", "--node", address, "--json", "--cluster-ca-file",
+                        certs + "/ca.pem", "--cluster-cert-file",
+                        certs + "/operator.pem", "--cluster-key-file",
+                        certs + "/operator.key", "status"},
+                       std::chrono::seconds(60));
+  };
+  auto allowed = ctl_with(secrets.path());
+  INFO("stdout: " << allowed.stdout_text
+                  << "\nstderr: " << allowed.stderr_text);
+  CHECK(allowed.exit_code == 0);
+  CHECK(allowed.stdout_text.find(R"("node":"node0")") != std::string::npos);
+  auto refused = ctl_with(foreign.path());
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.stdout_text.empty());
+  auto plain =
+      run_to_exit({"ctl", "--node", address, "--timeout", "5", "status"},
+                  std::chrono::seconds(60));
+  CHECK(plain.exit_code == 1);
+  CHECK(plain.stdout_text.empty());
+  // The node is none the worse for the refused handshakes.
+  CHECK(readyz(*node0).status == 200);
+}

@@ -210,3 +210,16 @@ TEST_CASE("the admin routes answer 404 and 405 like the API, and need the "
             .status == 404);
   CHECK(node.get("/admin/node").status == 404); // not on the public port
 }
+
+TEST_CASE("parley ctl pointed at a node without cluster mode says it has no "
+          "cluster port to talk to") {
+  running_node node;
+  auto run = run_to_exit(
+      {"ctl", "--node", "127.0.0.1:" + std::to_string(node.port()), "status"},
+      60s);
+  CHECK(run.exit_code == 1);
+  CHECK(run.stdout_text.empty());
+  CHECK(run.stderr_text.find("without cluster mode") != std::string::npos);
+  CHECK(run.stderr_text.find("/admin/node") != std::string::npos);
+  CHECK(node.get("/healthz").status == 200); // unharmed by the handshake
+}

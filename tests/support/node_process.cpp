@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <sys/prctl.h>
@@ -28,6 +29,11 @@ constexpr std::string_view ready_prefix = "parley listening on ";
 /// What it prints first when its admin listener runs.
 constexpr std::string_view admin_prefix = "parley admin listening on ";
 
+/// What a cluster node prints before it listens: "parley cluster node NAME
+/// (incarnation N) links on HOST:PORT ...".
+constexpr std::string_view cluster_prefix = "parley cluster node ";
+constexpr std::string_view cluster_links = " links on ";
+
 /// How often wait_exit looks for the exit; waitpid has no timeout.
 constexpr std::chrono::milliseconds reap_poll_interval{5};
 
@@ -43,6 +49,7 @@ void add_default_address(std::vector<std::string>& args,
 /// A free port for the node and for its admin listener: nodes of parallel
 /// tests must not compete for the admin listener's default port.
 std::vector<std::string> with_default_listen(std::vector<std::string> args) {
+  if (!args.empty() && args.front() == "ctl") return args; // not a node
   add_default_address(args, "--listen");
   add_default_address(args, "--admin-listen");
   return args;
@@ -67,6 +74,23 @@ listening_port(const std::string& text,
     auto colon = line.rfind(':');
     if (colon == std::string_view::npos) continue;
     auto port = std::atoi(std::string(line.substr(colon + 1)).c_str());
+    if (port > 0 && port < 65536) return static_cast<unsigned short>(port);
+  }
+  return std::nullopt;
+}
+
+/// The cluster port a cluster node announced, if it is one.
+std::optional<unsigned short> cluster_link_port(const std::string& text) {
+  std::istringstream lines{text};
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(cluster_prefix, 0) != 0) continue;
+    auto at = line.find(cluster_links);
+    if (at == std::string::npos) continue;
+    auto address = line.substr(at + cluster_links.size());
+    address = address.substr(0, address.find(' '));
+    auto colon = address.rfind(':');
+    if (colon == std::string::npos) continue;
+    auto port = std::atoi(address.c_str() + colon + 1);
     if (port > 0 && port < 65536) return static_cast<unsigned short>(port);
   }
   return std::nullopt;
@@ -198,6 +222,7 @@ struct node_process::state {
   child_process child;
   unsigned short port = 0;
   std::optional<unsigned short> admin_port;
+  std::optional<unsigned short> cluster_port;
 };
 
 std::string node_binary() {
@@ -224,6 +249,7 @@ node_process::node_process(std::vector<std::string> args,
   if (port) {
     self_->port = *port;
     self_->admin_port = listening_port(self.out_text, admin_prefix);
+    self_->cluster_port = cluster_link_port(self.out_text);
     return;
   }
   self.kill_and_reap();
@@ -240,6 +266,10 @@ unsigned short node_process::port() const {
 
 std::optional<unsigned short> node_process::admin_port() const {
   return self_->admin_port;
+}
+
+std::optional<unsigned short> node_process::cluster_port() const {
+  return self_->cluster_port;
 }
 
 int node_process::pid() const {

@@ -46,6 +46,10 @@ public:
   /// The port of its admin listener; nullopt when it runs without one.
   std::optional<unsigned short> admin_port() const;
 
+  /// The port of its cluster links (`parley ctl --node`); nullopt off
+  /// cluster mode.
+  std::optional<unsigned short> cluster_port() const;
+
   /// The node's process id.
   int pid() const;
 
@@ -78,8 +82,8 @@ private:
 };
 
 /// Runs the node with `args` (plus "--listen 127.0.0.1:0" unless they name
-/// --listen) until it exits. Throws std::runtime_error, after killing it,
-/// when `timeout` passes first.
+/// --listen; nothing added for "ctl ...") until it exits. Throws
+/// std::runtime_error, after killing it, when `timeout` passes first.
 process_result run_to_exit(std::vector<std::string> args,
                            std::chrono::milliseconds timeout);
 
