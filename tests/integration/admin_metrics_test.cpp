@@ -1,11 +1,16 @@
 // The admin listener (--admin-listen): GET /metrics in the Prometheus text
 // format on its own port, checked by promtool and read back after traffic;
 // the bearer token it may require; and its start-up rules.
+#include <arpa/inet.h>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <netinet/in.h>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 
@@ -150,4 +155,32 @@ TEST_CASE("--admin-listen off runs the node without an admin listener") {
   running_node node{{"--admin-listen", "off"}};
   CHECK_FALSE(node.process().admin_port().has_value());
   CHECK(node.get("/healthz").status == 200);
+}
+
+TEST_CASE("when the default admin address is taken, the node warns and runs "
+          "without the admin listener") {
+  // Hold 127.0.0.1:9090 (if another process holds it already, it is taken
+  // all the same).
+  int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(holder >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(9090);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto bound = ::bind(holder, reinterpret_cast<sockaddr*>(&address),
+                      sizeof address) == 0 &&
+               ::listen(holder, 1) == 0;
+  INFO("errno " << errno);
+  CHECK((bound || errno == EADDRINUSE));
+  test_database database;
+  node_process node{{"--db", database.url()},
+                    node_start_timeout,
+                    admin_address::node_default};
+  ::close(holder);
+  CHECK_FALSE(node.admin_port().has_value());
+  CHECK(node.wait_for_stderr("the default admin address 127.0.0.1:9090 is "
+                             "taken",
+                             node_start_timeout));
+  CHECK(http_request("127.0.0.1", node.port(), "GET", "/healthz").status ==
+        200);
 }

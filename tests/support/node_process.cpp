@@ -48,10 +48,13 @@ void add_default_address(std::vector<std::string>& args,
 
 /// A free port for the node and for its admin listener: nodes of parallel
 /// tests must not compete for the admin listener's default port.
-std::vector<std::string> with_default_listen(std::vector<std::string> args) {
+std::vector<std::string>
+with_default_listen(std::vector<std::string> args,
+                    admin_address admin = admin_address::free_port) {
   if (!args.empty() && args.front() == "ctl") return args; // not a node
   add_default_address(args, "--listen");
-  add_default_address(args, "--admin-listen");
+  if (admin == admin_address::free_port)
+    add_default_address(args, "--admin-listen");
   return args;
 }
 
@@ -234,10 +237,11 @@ std::string node_binary() {
 }
 
 node_process::node_process(std::vector<std::string> args,
-                           std::chrono::milliseconds timeout)
+                           std::chrono::milliseconds timeout,
+                           admin_address admin)
     : self_(std::make_unique<state>()) {
   auto& self = self_->child;
-  self.spawn(with_default_listen(std::move(args)));
+  self.spawn(with_default_listen(std::move(args), admin));
   std::optional<unsigned short> port;
   {
     std::unique_lock<std::mutex> guard{self.mutex};

@@ -23,18 +23,24 @@ struct process_result {
 /// std::runtime_error when unset.
 std::string node_binary();
 
+/// Whether a started node gets a free admin port (so that parallel tests do
+/// not compete for the default one) or the node's own default.
+enum class admin_address { free_port, node_default };
+
 /// A started node. Its stdout and stderr are drained by threads so that
 /// the pipes never fill. The child gets SIGKILL if the thread that started
 /// it dies, and its destructor kills and reaps it if still running.
 class node_process {
 public:
-  /// Starts the node with `args`, adding "--listen 127.0.0.1:0" and
-  /// "--admin-listen 127.0.0.1:0" unless they name those flags, and waits
+  /// Starts the node with `args`, adding "--listen 127.0.0.1:0" and (for
+  /// admin_address::free_port) "--admin-listen 127.0.0.1:0" unless they
+  /// name those flags, and waits
   /// for "parley listening on HOST:PORT" on its stdout. Throws
   /// std::runtime_error (quoting the node's stderr) when the node exits first
   /// or `timeout` passes.
   explicit node_process(std::vector<std::string> args,
-                        std::chrono::milliseconds timeout = node_start_timeout);
+                        std::chrono::milliseconds timeout = node_start_timeout,
+                        admin_address admin = admin_address::free_port);
 
   ~node_process();
   node_process(const node_process&) = delete;
