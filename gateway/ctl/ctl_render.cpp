@@ -3,6 +3,7 @@
 #include "gateway/ctl/ctl_render.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <sstream>
 
 #include <rapidjson/document.h>
@@ -38,6 +39,13 @@ std::string time_of(const value& v, const char* key) {
   return at == 0 ? "-" : json::format_rfc3339(at);
 }
 
+/// Microseconds as milliseconds with two decimals.
+std::string milliseconds(std::int64_t us) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f ms", static_cast<double>(us) / 1000);
+  return text;
+}
+
 const value& member(const value& v, const char* key) {
   static const value null_value;
   return v.IsObject() && v.HasMember(key) ? v[key] : null_value;
@@ -66,7 +74,7 @@ std::string render_status(const value& doc) {
     text_table table{{"  LAST BATCHES", "MESSAGES", "COMMIT"}};
     for (const auto& x : batches.GetArray())
       table.add({"  " + time_of(x, "at_ms"), text_of(x, "messages"),
-                 std::to_string(int_of(x, "commit_us") / 1000.0) + " ms"});
+                 milliseconds(int_of(x, "commit_us"))});
     out << table.text();
   }
   const auto& limits = member(doc, "limits");
@@ -142,7 +150,7 @@ std::string render_user(const value& doc) {
                  text_of(x, "outbound_queue_bytes") + " B"});
     }
   }
-  out << table.text();
+  if (connections > 0) out << table.text();
   return out.str();
 }
 
