@@ -68,6 +68,9 @@ void store_message(self_pointer self, json::private_message_frame& frame) {
   auto me = caf::actor_cast<session_actor>(self);
   metrics::node().messages_received.add();
   auto received = std::chrono::steady_clock::now();
+  msg.received_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        received.time_since_epoch())
+                        .count();
   auto observe = [received] {
     metrics::node().store_seconds.observe(static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -26,6 +26,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/unexpected_messages.hpp"
 #include "actors/user_catch_up.hpp"
 #include "actors/user_report.hpp"
@@ -142,6 +143,17 @@ void offer(self_pointer self, attached_session& entry,
     hand_over(self, entry, frame, sender);
 }
 
+/// From the frame to its message_sent, handed to the sending session.
+void observe_message_sent(const chat_message& msg) {
+  if (msg.received_ns == 0) return; // committed on another node
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+                 .count();
+  if (now > msg.received_ns)
+    metrics::node().message_sent_seconds.observe(
+        static_cast<std::uint64_t>(now - msg.received_ns));
+}
+
 void route(self_pointer self, const chat_message& msg,
            const session_actor& origin) {
   auto incoming = msg.recipient_id == self->state.id;
@@ -157,9 +169,11 @@ void route(self_pointer self, const chat_message& msg,
                                  msg.id);
       offer(self, entry, copy, false, incoming ? msg.sender_id : user_id{0});
     }
-    if (is_origin)
+    if (is_origin) {
+      observe_message_sent(msg);
       offer(self, entry,
             make_shared_frame(json::encode_message_sent(msg), msg.id), true, 0);
+    }
   }
 }
 
@@ -167,11 +181,13 @@ void route(self_pointer self, const chat_message& msg,
 /// the database): the sending session still gets its message_sent.
 void answer_origin(self_pointer self, const stream_route& late) {
   if (!late.origin) return;
-  if (auto* entry = find_session(self, late.origin.address()))
+  if (auto* entry = find_session(self, late.origin.address())) {
+    observe_message_sent(late.message);
     offer(self, *entry,
           make_shared_frame(json::encode_message_sent(late.message),
                             late.message.id),
           true, 0);
+  }
 }
 
 void apply(self_pointer self, released_routes released) {

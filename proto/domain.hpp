@@ -63,6 +63,11 @@ struct chat_message {
   /// Not stored; no_chain outside a cluster.
   message_id recipient_prev = no_chain;
   message_id sender_prev = no_chain;
+  /// When the sending session took the frame (steady clock, ns), for the
+  /// frame → message_sent histogram. The sending session, the writer and
+  /// the user actors are on one node; inspect leaves it out, so it never
+  /// crosses to another node (and reads 0 there).
+  std::int64_t received_ns = 0;
 };
 
 /// A "since" value meaning: no resume cursor, push undelivered messages.

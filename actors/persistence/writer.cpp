@@ -82,6 +82,7 @@ void settle(self_pointer self, pending_store& entry,
     return;
   }
   auto& msg = outcome.message;
+  msg.received_ns = entry.message.received_ns;
   if (!outcome.duplicate) {
     metrics::node().messages_stored.add();
     self->state.cursors.note_stored(msg.recipient_id, msg.id);

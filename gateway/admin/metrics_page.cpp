@@ -44,6 +44,10 @@ std::string metrics_page(node_context& node) {
                 "From a private_message frame to the writer's answer "
                 "(stored, or refused).",
                 counts.store_seconds);
+  out.histogram("parley_message_sent_duration_seconds",
+                "From a private_message frame to its message_sent handed to "
+                "the sending session (stored, routed, ordered).",
+                counts.message_sent_seconds);
   out.counter("parley_ws_frames_written_total",
               "WebSocket frames the kernel accepted (messages, message_sent, "
               "receipts, errors).",

@@ -83,6 +83,11 @@ TEST_CASE("GET /metrics on the admin port passes promtool, and its counters "
         sample_value(before.body, "parley_ws_frames_written_total").value() +
             4); // two message_sent, two deliveries
   CHECK(
+      sample_value(after.body, "parley_message_sent_duration_seconds_count") ==
+      sample_value(before.body, "parley_message_sent_duration_seconds_count")
+              .value() +
+          2);
+  CHECK(
       sample_value(after.body, "parley_store_duration_seconds_count") ==
       sample_value(before.body, "parley_store_duration_seconds_count").value() +
           2);
