@@ -1,0 +1,43 @@
+// What a Grafana dashboard asks Prometheus: its panels' queries, the metric
+// names in them, and the series a node's /metrics page offers in return.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace parley::testing {
+
+/// One graphing panel (rows' nested panels included; rows themselves not).
+struct dashboard_panel {
+  std::string title;
+  std::vector<std::string> exprs; ///< each target's PromQL, in order
+};
+
+/// A dashboard as read from its JSON model.
+struct dashboard {
+  std::vector<dashboard_panel> panels;
+  std::vector<std::string> variable_queries; ///< query variables' queries
+  std::vector<std::string> problems;         ///< empty when well-formed
+};
+
+/// Reads Grafana's dashboard model from `json`. Each problem names where it
+/// is: not JSON, no panels, a panel without title, targets or datasource,
+/// a target without expr, a panel id used twice, no datasource variable.
+dashboard read_dashboard(const std::string& json);
+
+/// The metric names (parley_* and process_*) `expr` uses, each once, in
+/// order of appearance; quoted strings (label values) are not searched.
+std::vector<std::string> metric_names(const std::string& expr);
+
+/// The series names a Prometheus text page (0.0.4) offers: every sample's
+/// name, and for each histogram family its _bucket, _sum and _count.
+std::set<std::string> exported_series(const std::string& page);
+
+/// `expr` with Grafana's variables ($name or ${name}) replaced by
+/// `values`; throws std::runtime_error naming a variable not in `values`.
+std::string with_variables(const std::string& expr,
+                           const std::map<std::string, std::string>& values);
+
+} // namespace parley::testing
