@@ -11,8 +11,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/metrics/node_metrics.hpp"
-#include "actors/unexpected_messages.hpp"
 #include "actors/user.hpp"
 #include "proto/type_ids.hpp"
 
@@ -157,17 +157,19 @@ registry_actor::behavior_type registry_impl(self_pointer self,
   self->state.reader = std::move(reader);
   self->state.cluster = std::move(cluster);
   // Answers of requests that timed out (an announcement a frozen node
-  // confirms late) arrive as plain messages: drop them.
-  self->set_default_handler(drop_unexpected);
+  // confirms late) arrive as plain messages: logged and dropped.
+  enter_census(self, metrics::actor_kind::registry);
   // Exits of linked user actors are news, not a reason to die; any other
   // exit message (shutdown) ends the registry and, through links, them.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (msg.reason == caf::exit_reason::normal)
       return; // a retired user actor has stopped
-    if (is_user_actor(self, msg.source))
+    if (is_user_actor(self, msg.source)) {
+      note_exit(self, metrics::actor_kind::registry, msg.source, msg.reason);
       forget(self, msg.source);
-    else
+    } else {
       self->quit(msg.reason);
+    }
   });
   return {
       [self](join_atom, user_id user, const std::string&,

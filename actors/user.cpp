@@ -26,7 +26,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/unexpected_messages.hpp"
+#include "actors/actor_census.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/user_catch_up.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
@@ -284,13 +285,14 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
   auto& st = self->state;
   st.id = id;
   st.chained = chained;
-  self->set_default_handler(
-      drop_unexpected); // a stray message is no reason to quit
+  enter_census(self, metrics::actor_kind::user);
   st.registry = std::move(registry);
   st.writer = std::move(writer);
   st.reader = std::move(reader);
-  self->set_down_handler(
-      [self](caf::down_msg& msg) { detach(self, msg.source); });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    note_exit(self, metrics::actor_kind::user, msg.source, msg.reason);
+    detach(self, msg.source);
+  });
   return {
       [self](attach_atom, session_actor& session, stream_options& stream) {
         attach(self, session, stream);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "actors/metrics/instruments.hpp"
 #include "proto/error_code.hpp"
@@ -14,6 +15,30 @@ namespace parley::metrics {
 /// One counter per error code, indexed by the code.
 using error_counters =
     std::array<counter, static_cast<std::size_t>(error_code::internal) + 1>;
+
+/// The kinds of actor a node counts (parley_actors and the unexpected and
+/// abnormal-exit counters). `cluster`: the peers and membership actors;
+/// `hashing`: the pool's dispatcher and its workers.
+enum class actor_kind : std::uint8_t {
+  session,
+  user,
+  registry,
+  writer,
+  reader,
+  hashing,
+  cluster,
+};
+
+/// How many actor kinds there are.
+constexpr std::size_t actor_kinds =
+    static_cast<std::size_t>(actor_kind::cluster) + 1;
+
+/// The label value of a kind, e.g. "session".
+const char* kind_label(actor_kind kind);
+
+/// One instrument per actor kind, indexed by the kind.
+template <class Instrument>
+using by_actor_kind = std::array<Instrument, actor_kinds>;
 
 struct node_metrics {
   // WebSocket upgrades on /ws, by result.
@@ -38,6 +63,11 @@ struct node_metrics {
   counter frames_written; ///< frames the kernel accepted
   counter bytes_written;
   counter slow_consumer_closes; ///< closed with 1008: too much queued
+
+  // Actors, by kind (actors/actor_census.hpp).
+  by_actor_kind<gauge> actors;                ///< alive now
+  by_actor_kind<counter> unexpected_messages; ///< taken by no handler
+  by_actor_kind<counter> abnormal_exits;      ///< by the kind that watched
 
   // The registry.
   gauge users_online; ///< user actors on this node

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "actors/metrics/node_metrics.hpp"
 #include "gateway/admin/process_stats.hpp"
@@ -9,6 +11,20 @@
 #include "proto/error_code.hpp"
 
 namespace parley::admin {
+
+namespace {
+
+/// One sample per actor kind of a family announced before.
+template <class Instrument>
+void by_kind(prometheus_text& out, std::string_view name,
+             const metrics::by_actor_kind<Instrument>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out.sample(
+        name, values[i].value(),
+        {{"kind", metrics::kind_label(static_cast<metrics::actor_kind>(i))}});
+}
+
+} // namespace
 
 std::string metrics_page(node_context& node) {
   const auto& counts = metrics::node();
@@ -27,6 +43,23 @@ std::string metrics_page(node_context& node) {
   out.gauge("parley_users_online",
             "Users with a user actor (an open connection) on this node.",
             counts.users_online.value());
+  out.family("parley_actors",
+             "Actors alive on this node, by kind (hashing: the pool and its "
+             "workers; cluster: the peers and membership actors).",
+             "gauge");
+  by_kind(out, "parley_actors", counts.actors);
+  out.family("parley_unexpected_messages_total",
+             "Messages no handler took, logged and dropped (a request is "
+             "answered with an error), by the kind of actor that got them.",
+             "counter");
+  by_kind(out, "parley_unexpected_messages_total", counts.unexpected_messages);
+  out.family("parley_abnormal_exits_total",
+             "Actors seen to end with a reason other than normal or shutdown, "
+             "logged, by the kind of actor that watched them (session: its "
+             "user actor; user: a session; registry: a user actor; hashing: a "
+             "worker; cluster: a peer's actor, e.g. its link was lost).",
+             "counter");
+  by_kind(out, "parley_abnormal_exits_total", counts.abnormal_exits);
   out.counter("parley_messages_received_total",
               "private_message frames received from clients.",
               counts.messages_received);

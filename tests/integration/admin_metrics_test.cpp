@@ -11,6 +11,7 @@
 
 #include "tests/integration/chat_frames.hpp"
 #include "tests/integration/chat_pair.hpp"
+#include "tests/integration/metrics_scrape.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -18,26 +19,6 @@ using namespace parley::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// The value of the first sample of `name` with exactly `labels` ("" for
-/// none, else e.g. {result="accepted"}).
-std::optional<double> sample_value(const std::string& page,
-                                   const std::string& name,
-                                   const std::string& labels = {}) {
-  std::istringstream lines{page};
-  auto prefix = name + labels + " ";
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(prefix, 0) == 0)
-      return std::strtod(line.c_str() + prefix.size(), nullptr);
-  return std::nullopt;
-}
-
-/// GET /metrics on the node's admin listener.
-http_response scrape(running_node& node, const header_list& headers = {}) {
-  auto port = node.process().admin_port();
-  REQUIRE(port.has_value());
-  return http_request("127.0.0.1", *port, "GET", "/metrics", {}, headers);
-}
 
 /// What `promtool check metrics` says of `page`: its exit status and output.
 std::pair<int, std::string> promtool_check(const std::string& page) {
