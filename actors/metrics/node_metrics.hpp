@@ -40,6 +40,38 @@ const char* kind_label(actor_kind kind);
 template <class Instrument>
 using by_actor_kind = std::array<Instrument, actor_kinds>;
 
+/// The routes of the public HTTP API, as parley_http_requests_total labels
+/// them (gateway/http_api.cpp decides which a request is).
+enum class http_route : std::uint8_t {
+  users,         ///< POST /users (sign-up)
+  login,         ///< POST /login
+  user,          ///< GET /users/{username}
+  messages,      ///< GET /messages
+  conversations, ///< GET /conversations
+  healthz,
+  readyz,
+  other, ///< no route matched, or the request could not be read
+};
+
+/// How many route labels there are.
+constexpr std::size_t http_routes =
+    static_cast<std::size_t>(http_route::other) + 1;
+
+/// The label value of a route, e.g. "/users/{username}".
+const char* route_label(http_route route);
+
+/// The HTTP statuses the API answers with, in the order of their counters;
+/// any other status is counted in a last slot, "other".
+constexpr std::array<int, 10> http_statuses{200, 201, 400, 401, 404,
+                                            405, 409, 413, 500, 503};
+
+/// A request counter per route and status (the last: any other status).
+using http_request_counters =
+    std::array<std::array<counter, http_statuses.size() + 1>, http_routes>;
+
+/// Counts one answered request.
+void count_http_request(http_route route, int status);
+
 struct node_metrics {
   // WebSocket upgrades on /ws, by result.
   counter upgrades_accepted;
@@ -68,6 +100,9 @@ struct node_metrics {
   by_actor_kind<gauge> actors;                ///< alive now
   by_actor_kind<counter> unexpected_messages; ///< taken by no handler
   by_actor_kind<counter> abnormal_exits;      ///< by the kind that watched
+
+  // The public HTTP API (gateway/http_api.cpp).
+  http_request_counters http_requests;
 
   // The registry.
   gauge users_online; ///< user actors on this node

@@ -24,6 +24,29 @@ void by_kind(prometheus_text& out, std::string_view name,
         {{"kind", metrics::kind_label(static_cast<metrics::actor_kind>(i))}});
 }
 
+/// Requests by route and status; a pair that never occurred is left out
+/// (most never do: /healthz has no 409).
+void http_requests(prometheus_text& out, const metrics::node_metrics& counts) {
+  constexpr const char* name = "parley_http_requests_total";
+  out.family(name,
+             "Requests on the public HTTP API (the /ws upgrade not included: "
+             "parley_ws_upgrades_total), by route and status; other: no route "
+             "matched or the request could not be read.",
+             "counter");
+  for (std::size_t r = 0; r < metrics::http_routes; ++r) {
+    auto route = metrics::route_label(static_cast<metrics::http_route>(r));
+    const auto& statuses = counts.http_requests[r];
+    for (std::size_t s = 0; s < statuses.size(); ++s) {
+      auto value = statuses[s].value();
+      if (value == 0) continue;
+      auto status = s < metrics::http_statuses.size()
+                        ? std::to_string(metrics::http_statuses[s])
+                        : std::string{"other"};
+      out.sample(name, value, {{"route", route}, {"status", status}});
+    }
+  }
+}
+
 } // namespace
 
 std::string metrics_page(node_context& node) {
@@ -40,6 +63,7 @@ std::string metrics_page(node_context& node) {
              {{"result", "unauthorized"}});
   out.sample("parley_ws_upgrades_total", counts.upgrades_refused.value(),
              {{"result", "refused"}});
+  http_requests(out, counts);
   out.gauge("parley_users_online",
             "Users with a user actor (an open connection) on this node.",
             counts.users_online.value());

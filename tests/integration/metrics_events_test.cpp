@@ -1,5 +1,5 @@
-// GET /metrics after the events each instrument counts: live actors by
-// kind.
+// GET /metrics after the events each instrument counts: HTTP requests by
+// route and status, and live actors by kind.
 #include <string>
 
 #include <doctest/doctest.h>
@@ -7,10 +7,16 @@
 #include "tests/integration/chat_frames.hpp"
 #include "tests/integration/chat_pair.hpp"
 #include "tests/integration/metrics_scrape.hpp"
+#include "tests/support/json_body.hpp"
 
 using namespace parley::testing;
 
 namespace {
+
+/// The labels of one parley_http_requests_total sample.
+std::string route_status(const std::string& route, int status) {
+  return "{route=\"" + route + "\",status=\"" + std::to_string(status) + "\"}";
+}
 
 /// The labels of one actor kind.
 std::string kind(const std::string& name) {
@@ -18,6 +24,53 @@ std::string kind(const std::string& name) {
 }
 
 } // namespace
+
+TEST_CASE("HTTP requests are counted by route and status") {
+  running_node node;
+  // Which requests the start itself made (readiness polls, if any) does
+  // not matter: every check is against the count before.
+  auto page = scrape(node).body;
+  auto before = [&](const std::string& route, int status) {
+    return sample_value(page, "parley_http_requests_total",
+                        route_status(route, status))
+        .value_or(0);
+  };
+  auto now = [&](const std::string& route, int status) {
+    return metric(node, "parley_http_requests_total",
+                  route_status(route, status));
+  };
+  const std::string credentials =
+      R"({"username":"alice","password":"password-of-alice"})";
+  CHECK(node.post("/users", credentials).status == 201);
+  CHECK(node.post("/users", credentials).status == 409);
+  CHECK(node.post("/login", R"({"username":"alice","password":"wrong-one"})")
+            .status == 401);
+  auto login = node.post("/login", credentials);
+  REQUIRE(login.status == 200);
+  auto token = string_member(parse_json(login.body), "access_token");
+  REQUIRE(token);
+  CHECK(node.get("/users/alice", bearer(*token)).status == 200);
+  CHECK(node.get("/messages?with=1", bearer(*token)).status == 200);
+  CHECK(node.get("/messages?with=1").status == 401);
+  CHECK(node.get("/conversations", bearer(*token)).status == 200);
+  CHECK(node.get("/healthz").status == 200);
+  CHECK(node.post("/healthz", "{}").status == 405);
+  CHECK(node.get("/readyz").status == 200);
+  CHECK(node.get("/no/such/route").status == 404);
+
+  CHECK(now("/users", 201) == before("/users", 201) + 1);
+  CHECK(now("/users", 409) == before("/users", 409) + 1);
+  CHECK(now("/login", 401) == before("/login", 401) + 1);
+  CHECK(now("/login", 200) == before("/login", 200) + 1);
+  CHECK(now("/users/{username}", 200) == before("/users/{username}", 200) + 1);
+  CHECK(now("/messages", 200) == before("/messages", 200) + 1);
+  CHECK(now("/messages", 401) == before("/messages", 401) + 1);
+  CHECK(now("/conversations", 200) == before("/conversations", 200) + 1);
+  CHECK(now("/healthz", 200) == before("/healthz", 200) + 1);
+  CHECK(now("/healthz", 405) == before("/healthz", 405) + 1);
+  CHECK(now("/readyz", 200) == before("/readyz", 200) + 1);
+  CHECK(now("other", 404) == before("other", 404) + 1);
+}
 
 TEST_CASE("live actors are counted by kind until they end") {
   chat_pair pair; // default --hash-workers 2: the pool and two workers
