@@ -170,6 +170,12 @@ bool claim_answer(self_pointer self, const hasher_actor& worker) {
   return true;
 }
 
+/// parley_hashing_queue_jobs, set wherever the queue changes.
+void queue_changed(self_pointer self) {
+  metrics::node().hashing_queue.set(
+      static_cast<std::int64_t>(self->state.queue.size()));
+}
+
 void release(self_pointer self, hasher_actor worker) {
   self->state.running.erase(worker.address());
   auto& queue = self->state.queue;
@@ -179,6 +185,7 @@ void release(self_pointer self, hasher_actor worker) {
   }
   auto job = std::move(queue.front());
   queue.pop_front();
+  queue_changed(self);
   start(self, std::move(job), std::move(worker));
 }
 
@@ -222,7 +229,9 @@ caf::result<T> dispatch(self_pointer self, Ts... xs) {
     start(self, std::move(job), std::move(worker));
   } else if (st.queue.size() < st.max_queued) {
     st.queue.push_back(std::move(job));
+    queue_changed(self);
   } else {
+    metrics::node().hashing_rejected.add();
     job.fail(make_error(error_code::overloaded));
   }
   return promise;
@@ -245,6 +254,7 @@ void answer_all(self_pointer self, const caf::error& err) {
   for (auto& job : self->state.queue)
     job.fail(err);
   self->state.queue.clear();
+  queue_changed(self);
 }
 
 } // namespace

@@ -105,7 +105,15 @@ struct node_metrics {
   http_request_counters http_requests;
 
   // The registry.
-  gauge users_online; ///< user actors on this node
+  gauge users_online;     ///< user actors on this node
+  gauge registry_mailbox; ///< sampled every few routing messages
+
+  // The hashing pool.
+  gauge hashing_queue;      ///< jobs waiting for a worker
+  counter hashing_rejected; ///< refused (503 overloaded): the queue was full
+
+  // The database.
+  counter database_reconnects; ///< a store's connection was made again
 
   // The writer.
   gauge writer_mailbox;    ///< sampled at each flush

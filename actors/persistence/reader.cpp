@@ -24,6 +24,8 @@ reader_actor::behavior_type
 reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
   enter_census(self, metrics::actor_kind::reader);
   self->state.db = std::move(db);
+  self->state.db->on_reconnect(
+      [] { metrics::node().database_reconnects.add(); });
   return {
       [self](account_atom,
              const std::string& username) -> caf::result<account> {

@@ -378,6 +378,7 @@ writer_actor::behavior_type writer_impl(self_pointer self,
   enter_census(self, metrics::actor_kind::writer);
   auto& st = self->state;
   st.db = std::move(db);
+  st.db->on_reconnect([] { metrics::node().database_reconnects.add(); });
   st.writer_name = random_writer_name();
   if (shared_database) st.cursors.share_database();
   st.cursors.load_backlog(*st.db);

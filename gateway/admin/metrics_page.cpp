@@ -84,6 +84,11 @@ std::string metrics_page(node_context& node) {
              "worker; cluster: a peer's actor, e.g. its link was lost).",
              "counter");
   by_kind(out, "parley_abnormal_exits_total", counts.abnormal_exits);
+  out.gauge("parley_registry_mailbox_messages",
+            "Messages waiting in the registry's mailbox, sampled by the "
+            "registry every 8 routing messages (at rest it may read up to 7 "
+            "above zero).",
+            counts.registry_mailbox.value());
   out.counter("parley_messages_received_total",
               "private_message frames received from clients.",
               counts.messages_received);
@@ -122,6 +127,17 @@ std::string metrics_page(node_context& node) {
                 "Messages per committed write batch.", counts.batch_rows);
   out.histogram("parley_commit_duration_seconds",
                 "Time one write batch's commit took.", counts.commit_seconds);
+  out.counter("parley_database_reconnects_total",
+              "Times the writer's or the reader's database connection was "
+              "made again after it was lost.",
+              counts.database_reconnects);
+  out.gauge("parley_hashing_queue_jobs",
+            "Registrations and logins waiting for a hashing worker.",
+            counts.hashing_queue.value());
+  out.counter("parley_hashing_rejected_total",
+              "Registrations and logins refused with 503 overloaded because "
+              "the hashing queue was full.",
+              counts.hashing_rejected);
   write_process_metrics(out);
   return out.text();
 }
