@@ -136,10 +136,12 @@ void attach(self_pointer self, session_actor& session, stream_options& stream) {
 /// of a message its catch-up carried.
 void offer(self_pointer self, attached_session& entry,
            const shared_frame& frame, bool is_ack, user_id sender) {
-  if (!entry.live)
+  if (!entry.live) {
     hold(entry, held_route{frame.id, frame, is_ack, sender});
-  else if (is_ack || frame.id > entry.handed)
+  } else if (is_ack || frame.id > entry.handed) {
     hand_over(self, entry, frame, sender);
+    if (!is_ack) metrics::node().messages_delivered.add();
+  }
 }
 
 void route(self_pointer self, const chat_message& msg,
@@ -330,6 +332,7 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
         for (auto& entry : self->state.sessions) {
           if (!entry.acks) continue;
           if (!frame.text) frame = make_shared_frame(json::encode_receipt(x));
+          metrics::node().receipts_sent.add(); // now, or after the catch-up
           if (entry.live)
             hand_over(self, entry, frame);
           else

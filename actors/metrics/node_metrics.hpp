@@ -108,6 +108,17 @@ struct node_metrics {
   gauge users_online;     ///< user actors on this node
   gauge registry_mailbox; ///< sampled every few routing messages
 
+  // The user actors: what they hand to sessions for their connections.
+  counter messages_delivered; ///< message frames, once per connection
+  counter receipts_sent;      ///< delivered and read receipt frames
+  /// Catch-ups started, by kind: the offline push (a connection without
+  /// since) and the replay (since=, or a sync frame).
+  counter pushes_started;
+  counter replays_started;
+  /// Messages each completed catch-up handed over, by kind.
+  histogram push_messages{{0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000}};
+  histogram replay_messages{{0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000}};
+
   // The hashing pool.
   gauge hashing_queue;      ///< jobs waiting for a worker
   counter hashing_rejected; ///< refused (503 overloaded): the queue was full

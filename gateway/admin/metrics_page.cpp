@@ -105,6 +105,35 @@ std::string metrics_page(node_context& node) {
                 "From a private_message frame to the writer's answer "
                 "(stored, or refused).",
                 counts.store_seconds);
+  out.counter("parley_messages_delivered_total",
+              "Chat messages (incoming_message, outgoing_message; live, pushed "
+              "or replayed) handed to a session for its connection to write, "
+              "once per connection; message_sent, receipts and errors not "
+              "counted.",
+              counts.messages_delivered);
+  out.counter("parley_receipts_sent_total",
+              "delivered and read receipt frames handed to senders' "
+              "connections (live, or replayed after a catch-up).",
+              counts.receipts_sent);
+  out.family("parley_replays_total",
+             "Catch-ups started: push, a connection without since gets the "
+             "messages to the user its device has not confirmed (offline "
+             "delivery); resume, since= or a sync frame replays every message "
+             "to and from the user after the cursor.",
+             "counter");
+  out.sample("parley_replays_total", counts.pushes_started.value(),
+             {{"kind", "push"}});
+  out.sample("parley_replays_total", counts.replays_started.value(),
+             {{"kind", "resume"}});
+  out.family("parley_replay_messages",
+             "Messages one completed catch-up handed over (kinds as in "
+             "parley_replays_total; live messages held meanwhile not "
+             "counted).",
+             "histogram");
+  out.histogram_samples("parley_replay_messages", counts.push_messages,
+                        {{"kind", "push"}});
+  out.histogram_samples("parley_replay_messages", counts.replay_messages,
+                        {{"kind", "resume"}});
   out.counter("parley_ws_frames_written_total",
               "WebSocket frames the kernel accepted (messages, message_sent, "
               "receipts, errors).",

@@ -1,6 +1,7 @@
 // GET /metrics after the events each instrument counts: HTTP requests by
-// route and status, live actors by kind, and the hashing queue that fills
-// up and refuses logins with 503.
+// route and status, live actors by kind, messages and receipts handed to
+// connections, offline pushes and resume replays with their sizes, and the
+// hashing queue that fills up and refuses logins with 503.
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -92,6 +93,93 @@ TEST_CASE("live actors are counted by kind until they end") {
   CHECK(metric(pair.node, "parley_unexpected_messages_total",
                kind("registry")) == 0);
   CHECK(metric(pair.node, "parley_abnormal_exits_total", kind("user")) == 0);
+}
+
+TEST_CASE("chat messages handed to connections are counted as delivered, "
+          "message_sent is not") {
+  chat_pair pair;
+  auto before = metric(pair.node, "parley_messages_delivered_total");
+  auto first = send_and_ack(*pair.alice_ws, pair.bob.id, "one");
+  auto second = send_and_ack(*pair.alice_ws, pair.bob.id, "two");
+  expect_next(*pair.bob_ws, "incoming_message", first);
+  expect_next(*pair.bob_ws, "incoming_message", second);
+  // Counted as the user actor hands a frame on: it may trail the frame.
+  CHECK(await_metric(pair.node, "parley_messages_delivered_total", {},
+                     before + 2) == before + 2);
+  // alice's second connection gets a copy of what she sends.
+  auto copy = pair.connect(pair.alice);
+  await_live(*copy, second);
+  auto third = send_and_ack(*pair.alice_ws, pair.bob.id, "three");
+  expect_next(*copy, "outgoing_message", third);
+  expect_next(*pair.bob_ws, "incoming_message", third);
+  CHECK(await_metric(pair.node, "parley_messages_delivered_total", {},
+                     before + 4) == before + 4);
+}
+
+TEST_CASE("delivered and read receipts pushed to the sender are counted") {
+  running_node node;
+  auto alice = register_and_login(node.port(), "alice", "password-of-alice");
+  auto bob = register_and_login(node.port(), "bob", "password-of-bob");
+  auto alice_ws = connect_with_header(node, alice, "acks=1");
+  auto bob_ws = connect_with_header(node, bob, "acks=1&device=phone");
+  await_live(*alice_ws, 0);
+  await_live(*bob_ws, 0);
+  auto before = metric(node, "parley_receipts_sent_total");
+  auto id = send_and_ack(*alice_ws, bob.id, "did you get this?");
+  expect_next(*bob_ws, "incoming_message", id);
+  bob_ws->send_text(R"({"type":"ack","up_to_id":)" + std::to_string(id) + "}");
+  expect_next(*alice_ws, "delivered"); // with the writer's next marks
+  CHECK(metric(node, "parley_receipts_sent_total") == before + 1);
+  bob_ws->send_text(R"({"type":"read","peer_id":)" + std::to_string(alice.id) +
+                    R"(,"up_to_id":)" + std::to_string(id) + "}");
+  expect_next(*alice_ws, "read");
+  CHECK(metric(node, "parley_receipts_sent_total") == before + 2);
+}
+
+TEST_CASE("an offline push and a resume replay are counted with the "
+          "messages they carried") {
+  chat_pair pair;
+  pair.bob_ws.reset();
+  // Bob is gone once his user actor is: what alice sends now waits.
+  REQUIRE(await_metric(pair.node, "parley_users_online", {}, 1) == 1);
+  std::vector<std::int64_t> ids;
+  for (auto text : {"while", "you", "were away"})
+    ids.push_back(send_and_ack(*pair.alice_ws, pair.bob.id, text));
+  auto page = scrape(pair.node).body;
+  auto before = [&](const std::string& name, const std::string& labels) {
+    return sample_value(page, name, labels).value_or(0);
+  };
+  const auto push = kind("push");
+  const auto resume = kind("resume");
+
+  auto pushed = pair.connect(pair.bob);
+  for (auto id : ids)
+    expect_next(*pushed, "incoming_message", id);
+  // Observed when the push ends, just after its last frame is handed on.
+  CHECK(await_metric(pair.node, "parley_replay_messages_count", push,
+                     before("parley_replay_messages_count", push) + 1) ==
+        before("parley_replay_messages_count", push) + 1);
+  CHECK(metric(pair.node, "parley_replay_messages_sum", push) ==
+        before("parley_replay_messages_sum", push) + 3);
+  CHECK(metric(pair.node, "parley_replays_total", push) ==
+        before("parley_replays_total", push) + 1);
+
+  auto resumed = pair.connect(pair.bob, "?since=0");
+  CHECK(read_replay(*resumed).size() == 3);
+  // sync_complete follows the observation, so no waiting here.
+  auto after = scrape(pair.node).body;
+  CHECK(sample_value(after, "parley_replays_total", resume) ==
+        before("parley_replays_total", resume) + 1);
+  CHECK(sample_value(after, "parley_replay_messages_count", resume) ==
+        before("parley_replay_messages_count", resume) + 1);
+  CHECK(sample_value(after, "parley_replay_messages_sum", resume) ==
+        before("parley_replay_messages_sum", resume) + 3);
+  auto le_1 = "{kind=\"resume\",le=\"1\"}";
+  auto le_5 = "{kind=\"resume\",le=\"5\"}";
+  CHECK(sample_value(after, "parley_replay_messages_bucket", le_1) ==
+        before("parley_replay_messages_bucket", le_1));
+  CHECK(sample_value(after, "parley_replay_messages_bucket", le_5) ==
+        before("parley_replay_messages_bucket", le_5) + 1);
 }
 
 TEST_CASE("logins beyond the hashing queue are refused with 503, counted, "
