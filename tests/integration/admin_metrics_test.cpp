@@ -54,6 +54,13 @@ TEST_CASE("GET /metrics on the admin port passes promtool, and its counters "
 
   send_and_ack(*pair.alice_ws, pair.bob.id, "counted once");
   send_and_ack(*pair.alice_ws, pair.bob.id, "counted twice");
+  // A frame counts as written when its write completes, which may trail
+  // the client's read of it by a moment.
+  expect_next(*pair.bob_ws, "incoming_message");
+  expect_next(*pair.bob_ws, "incoming_message");
+  await_metric(
+      pair.node, "parley_ws_frames_written_total", {},
+      sample_value(before.body, "parley_ws_frames_written_total").value() + 4);
   auto after = scrape(pair.node);
   REQUIRE(after.status == 200);
   CHECK(sample_value(after.body, "parley_messages_stored_total") ==
