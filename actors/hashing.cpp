@@ -18,7 +18,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/hash_helper.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -117,6 +119,7 @@ hasher_actor::behavior_type
 hash_worker(worker_pointer self, std::shared_ptr<helper_slot> slot,
             std::string executable,
             std::shared_ptr<hashing_observer> observer) {
+  enter_census(self, metrics::actor_kind::hashing);
   auto& st = self->state;
   st.slot = std::move(slot);
   st.executable = std::move(executable);
@@ -167,6 +170,12 @@ bool claim_answer(self_pointer self, const hasher_actor& worker) {
   return true;
 }
 
+/// parley_hashing_queue_jobs, set wherever the queue changes.
+void queue_changed(self_pointer self) {
+  metrics::node().hashing_queue.set(
+      static_cast<std::int64_t>(self->state.queue.size()));
+}
+
 void release(self_pointer self, hasher_actor worker) {
   self->state.running.erase(worker.address());
   auto& queue = self->state.queue;
@@ -176,6 +185,7 @@ void release(self_pointer self, hasher_actor worker) {
   }
   auto job = std::move(queue.front());
   queue.pop_front();
+  queue_changed(self);
   start(self, std::move(job), std::move(worker));
 }
 
@@ -219,7 +229,9 @@ caf::result<T> dispatch(self_pointer self, Ts... xs) {
     start(self, std::move(job), std::move(worker));
   } else if (st.queue.size() < st.max_queued) {
     st.queue.push_back(std::move(job));
+    queue_changed(self);
   } else {
+    metrics::node().hashing_rejected.add();
     job.fail(make_error(error_code::overloaded));
   }
   return promise;
@@ -242,12 +254,14 @@ void answer_all(self_pointer self, const caf::error& err) {
   for (auto& job : self->state.queue)
     job.fail(err);
   self->state.queue.clear();
+  queue_changed(self);
 }
 
 } // namespace
 
 hashing_pool_actor::behavior_type hashing_impl(self_pointer self,
                                                hashing_config config) {
+  enter_census(self, metrics::actor_kind::hashing);
   if (sodium_init() < 0) CAF_RAISE_ERROR("libsodium failed to initialize");
   self->state.max_queued = config.max_queued;
   self->state.worker_timeout = config.worker_timeout;
@@ -258,6 +272,8 @@ hashing_pool_actor::behavior_type hashing_impl(self_pointer self,
         hash_worker, slot, config.helper_executable, config.observer));
   }
   self->set_exit_handler([self](caf::exit_msg& msg) {
+    // A worker that crashed takes the pool down with it: say which.
+    note_exit(self, metrics::actor_kind::hashing, msg.source, msg.reason);
     interrupt_helpers(self);
     answer_all(self, make_error(error_code::unavailable,
                                 "the server is shutting down"));

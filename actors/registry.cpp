@@ -11,8 +11,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/metrics/node_metrics.hpp"
-#include "actors/unexpected_messages.hpp"
 #include "actors/user.hpp"
 #include "proto/type_ids.hpp"
 
@@ -29,6 +29,20 @@ constexpr auto drain_timeout = std::chrono::seconds(5);
 /// user is here before its stream starts anyway (a peer that does not
 /// answer is dead or frozen; the stream links repair what it misses).
 constexpr auto announce_timeout = std::chrono::seconds(3);
+
+/// The registry samples its mailbox on every this many routing messages
+/// (routes, receipts, joins, retirements): a size() each time would cost
+/// a deep mailbox more than the relaxed store. So at rest the gauge may
+/// read up to this many minus one above the truth.
+constexpr std::uint32_t mailbox_sample_every = 8;
+
+/// parley_registry_mailbox_messages.
+void sample_mailbox(self_pointer self) {
+  if (++self->state.since_mailbox_sample < mailbox_sample_every) return;
+  self->state.since_mailbox_sample = 0;
+  metrics::node().registry_mailbox.set(
+      static_cast<std::int64_t>(self->mailbox().size()));
+}
 
 void set_presence(self_pointer self, user_id user, bool online) {
   self->send(self->state.writer, presence_atom::value, user, online);
@@ -47,6 +61,7 @@ void announce(self_pointer self, user_id user, const user_actor& handle) {
 
 user_actor join(self_pointer self, user_id user, session_actor& session,
                 stream_options& stream) {
+  sample_mailbox(self);
   auto& entry = self->state.users[user];
   if (!entry.handle) {
     auto reg = caf::actor_cast<registry_actor>(self);
@@ -68,6 +83,7 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
 
 void retire_if_idle(self_pointer self, user_id user,
                     std::uint64_t attaches_seen) {
+  sample_mailbox(self);
   auto i = self->state.users.find(user);
   if (i == self->state.users.end() || i->second.attaches_sent != attaches_seen)
     return; // a new session is on its way to this user actor
@@ -91,6 +107,7 @@ void forward(self_pointer self, user_id user, const chat_message& msg,
 
 void route_here(self_pointer self, const chat_message& msg,
                 const session_actor& origin) {
+  sample_mailbox(self);
   forward(self, msg.recipient_id, msg, origin);
   if (msg.sender_id != msg.recipient_id)
     forward(self, msg.sender_id, msg, origin);
@@ -99,6 +116,7 @@ void route_here(self_pointer self, const chat_message& msg,
 /// A sender online here with a session that acks hears of its receipts;
 /// else it learns them on its next resume.
 void receipts_here(self_pointer self, const std::vector<receipt>& receipts) {
+  sample_mailbox(self);
   auto& users = self->state.users;
   for (const auto& x : receipts) {
     auto i = users.find(x.sender);
@@ -157,17 +175,19 @@ registry_actor::behavior_type registry_impl(self_pointer self,
   self->state.reader = std::move(reader);
   self->state.cluster = std::move(cluster);
   // Answers of requests that timed out (an announcement a frozen node
-  // confirms late) arrive as plain messages: drop them.
-  self->set_default_handler(drop_unexpected);
+  // confirms late) arrive as plain messages: logged and dropped.
+  enter_census(self, metrics::actor_kind::registry);
   // Exits of linked user actors are news, not a reason to die; any other
   // exit message (shutdown) ends the registry and, through links, them.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (msg.reason == caf::exit_reason::normal)
       return; // a retired user actor has stopped
-    if (is_user_actor(self, msg.source))
+    if (is_user_actor(self, msg.source)) {
+      note_exit(self, metrics::actor_kind::registry, msg.source, msg.reason);
       forget(self, msg.source);
-    else
+    } else {
       self->quit(msg.reason);
+    }
   });
   return {
       [self](join_atom, user_id user, const std::string&,

@@ -29,6 +29,7 @@ struct registry_state {
   /// invalid on a single node.
   caf::actor cluster;
   std::unordered_map<user_id, registry_entry> users;
+  std::uint32_t since_mailbox_sample = 0; ///< routing messages since
   static inline const char* name = "registry";
 };
 

@@ -22,6 +22,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/metrics/node_metrics.hpp"
 #include "proto/error_code.hpp"
 #include "proto/json/client_frame.hpp"
@@ -150,6 +151,7 @@ void join(self_pointer self, const session_config& config) {
 
 session_actor::behavior_type session_impl(self_pointer self,
                                           session_config config) {
+  enter_census(self, metrics::actor_kind::session);
   auto& st = self->state;
   st.connection = config.connection;
   st.id = config.user;
@@ -166,6 +168,7 @@ session_actor::behavior_type session_impl(self_pointer self,
   });
   join(self, config);
   self->set_down_handler([self](caf::down_msg& msg) {
+    note_exit(self, metrics::actor_kind::session, msg.source, msg.reason);
     if (msg.source == self->state.user)
       self->quit(msg.reason ? msg.reason : make_error(error_code::internal));
   });

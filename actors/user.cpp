@@ -26,6 +26,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/metrics/node_metrics.hpp"
 #include "actors/unexpected_messages.hpp"
 #include "actors/user_catch_up.hpp"
@@ -137,10 +138,12 @@ void attach(self_pointer self, session_actor& session, stream_options& stream) {
 /// of a message its catch-up carried.
 void offer(self_pointer self, attached_session& entry,
            const shared_frame& frame, bool is_ack, user_id sender) {
-  if (!entry.live)
+  if (!entry.live) {
     hold(entry, held_route{frame.id, frame, is_ack, sender});
-  else if (is_ack || frame.id > entry.handed)
+  } else if (is_ack || frame.id > entry.handed) {
     hand_over(self, entry, frame, sender);
+    if (!is_ack) metrics::node().messages_delivered.add();
+  }
 }
 
 /// From the frame to its message_sent, handed to the sending session.
@@ -301,13 +304,14 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
   auto& st = self->state;
   st.id = id;
   st.chained = chained;
-  self->set_default_handler(
-      drop_unexpected); // a stray message is no reason to quit
+  enter_census(self, metrics::actor_kind::user);
   st.registry = std::move(registry);
   st.writer = std::move(writer);
   st.reader = std::move(reader);
-  self->set_down_handler(
-      [self](caf::down_msg& msg) { detach(self, msg.source); });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    note_exit(self, metrics::actor_kind::user, msg.source, msg.reason);
+    detach(self, msg.source);
+  });
   return {
       [self](attach_atom, session_actor& session, stream_options& stream) {
         attach(self, session, stream);
@@ -345,6 +349,7 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
         for (auto& entry : self->state.sessions) {
           if (!entry.acks) continue;
           if (!frame.text) frame = make_shared_frame(json::encode_receipt(x));
+          metrics::node().receipts_sent.add(); // now, or after the catch-up
           if (entry.live)
             hand_over(self, entry, frame);
           else

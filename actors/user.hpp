@@ -33,6 +33,7 @@ struct attached_session {
   message_id position = 0;    ///< the next page starts after this id
   std::vector<chat_message> page; ///< the page being sent, from `next`
   std::size_t next = 0;
+  std::uint64_t catch_up_messages = 0; ///< page messages handed over so far
   /// Live routes that arrived during catch-up, in id order; bounded: on
   /// overflow the copies are dropped and the catch-up reads further.
   std::vector<held_route> held;

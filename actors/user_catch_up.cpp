@@ -29,6 +29,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/limits.hpp"
 #include "proto/type_ids.hpp"
@@ -89,7 +90,10 @@ void release_held_below(user_pointer self, attached_session& entry,
   auto& held = entry.held;
   auto end = held.begin();
   while (end != held.end() && end->id <= id && (end->id < id || !end->is_ack)) {
-    if (end->id < id) hand_over(self, entry, end->frame, end->sender);
+    if (end->id < id) {
+      hand_over(self, entry, end->frame, end->sender);
+      if (!end->is_ack) metrics::node().messages_delivered.add();
+    }
     ++end;
   }
   held.erase(held.begin(), end);
@@ -124,6 +128,7 @@ void replay_receipts(user_pointer self, const session_actor& session) {
             for (const auto& x : receipts)
               self->send(session, deliver_atom::value,
                          make_shared_frame(json::encode_receipt(x)));
+            metrics::node().receipts_sent.add(receipts.size());
           },
           [](caf::error&) {
             // Receipts are a courtesy: the next resume tries again.
@@ -133,12 +138,17 @@ void replay_receipts(user_pointer self, const session_actor& session) {
 /// Ends the catch-up: sync_complete names the last id replayed, then the
 /// held routes above it go out and the session is live.
 void finish(user_pointer self, attached_session& entry) {
+  auto& counts = metrics::node();
+  (entry.replay ? counts.replay_messages : counts.push_messages)
+      .observe(entry.catch_up_messages);
   if (entry.replay)
     self->send(entry.handle, deliver_atom::value,
                make_shared_frame(json::encode_sync_complete(entry.position)));
-  for (auto& route : entry.held)
-    if (route.is_ack || route.id > entry.handed)
-      hand_over(self, entry, route.frame, route.sender);
+  for (auto& route : entry.held) {
+    if (!route.is_ack && route.id <= entry.handed) continue;
+    hand_over(self, entry, route.frame, route.sender);
+    if (!route.is_ack) counts.messages_delivered.add();
+  }
   entry.held.clear();
   entry.held.shrink_to_fit();
   entry.live = true;
@@ -174,6 +184,8 @@ void send_page(user_pointer self, attached_session& entry) {
     bytes += frame.text->size();
     hand_over(self, entry, frame,
               is_incoming(self, msg) ? msg.sender_id : user_id{0});
+    metrics::node().messages_delivered.add();
+    ++entry.catch_up_messages;
     entry.position = msg.id;
     if (bytes >= pace_bytes && entry.next < page.size()) {
       after_drain(self, entry,
@@ -274,6 +286,9 @@ void start_catch_up(user_pointer self, attached_session& entry,
   entry.next = 0;
   entry.held_overflow = false;
   entry.replay = since != no_resume;
+  entry.catch_up_messages = 0;
+  auto& counts = metrics::node();
+  (entry.replay ? counts.replays_started : counts.pushes_started).add();
   if (entry.replay) {
     // Messages to the user in the replay continue the stream's proof of
     // delivery only if they start within what it already covered.

@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/metrics/node_metrics.hpp"
 #include "gateway/bearer_auth.hpp"
 #include "gateway/http/target.hpp"
 #include "proto/json/http_body.hpp"
@@ -249,6 +250,33 @@ void credentials_route(node_context& node, const api_request& request,
     register_user(node, std::move(creds), std::move(respond));
 }
 
+bool is_user_path(const std::string& path) {
+  return path.size() > 7 && path.compare(0, 7, "/users/") == 0 &&
+         path.find('/', 7) == std::string::npos;
+}
+
+/// The route a path names, whatever the method (a 405 counts under the
+/// route it was sent to).
+metrics::http_route route_of(const std::string& path) {
+  using metrics::http_route;
+  if (path == "/users") return http_route::users;
+  if (path == "/login") return http_route::login;
+  if (is_user_path(path)) return http_route::user;
+  if (path == "/messages") return http_route::messages;
+  if (path == "/conversations") return http_route::conversations;
+  if (path == "/healthz") return http_route::healthz;
+  if (path == "/readyz") return http_route::readyz;
+  return http_route::other;
+}
+
+/// Answers through `respond` and counts the answer by route and status.
+api_responder counted(metrics::http_route route, api_responder respond) {
+  return [route, respond = std::move(respond)](api_reply reply) {
+    metrics::count_http_request(route, reply.status);
+    respond(std::move(reply));
+  };
+}
+
 } // namespace
 
 api_reply error_reply(error_code code, std::string_view message) {
@@ -261,26 +289,28 @@ api_reply error_reply(error_code code, std::string_view message) {
 void handle_api_request(node_context& node, api_request request,
                         api_responder respond) {
   auto target = parse_target(request.target);
+  respond =
+      counted(target ? route_of(target->path) : metrics::http_route::other,
+              std::move(respond));
   if (!target) {
     respond(error_reply(error_code::invalid_request, "malformed target"));
     return;
   }
   const auto& path = target->path;
   const auto& method = request.method;
-  auto is_user_path = path.size() > 7 && path.compare(0, 7, "/users/") == 0 &&
-                      path.find('/', 7) == std::string::npos;
+  auto user_path = is_user_path(path);
   if (path == "/healthz" && method == "GET")
     respond({200, json::encode_health()});
   else if (path == "/readyz" && method == "GET")
     readiness(node, std::move(respond));
   else if ((path == "/users" || path == "/login") && method == "POST")
     credentials_route(node, request, path, std::move(respond));
-  else if ((path == "/messages" || path == "/conversations" || is_user_path) &&
+  else if ((path == "/messages" || path == "/conversations" || user_path) &&
            method == "GET")
     authorized_route(node, request, *target, std::move(respond));
   else if (path == "/healthz" || path == "/readyz" || path == "/users" ||
            path == "/login" || path == "/messages" ||
-           path == "/conversations" || is_user_path)
+           path == "/conversations" || user_path)
     respond(error_reply(error_code::method_not_allowed));
   else
     respond(error_reply(error_code::not_found, "no such route"));

@@ -138,6 +138,7 @@ auto soci_store::guarded(const char* what, F body) -> decltype(body()) {
     try {
       sql_.reconnect();
       reconnect_needed_ = false;
+      reconnected();
     } catch (const std::exception& e) {
       return connect_failure(target_, e);
     }

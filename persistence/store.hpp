@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -191,6 +192,19 @@ public:
   virtual caf::expected<std::vector<chat_message>>
   conversation(user_id a, user_id b, std::optional<message_id> before,
                std::size_t limit) = 0;
+
+  /// `f` runs (on the owner's thread) each time the store has made a lost
+  /// connection again; the node counts these (actors/metrics).
+  void on_reconnect(std::function<void()> f) { reconnected_ = std::move(f); }
+
+protected:
+  /// For backends: a lost connection has just been made again.
+  void reconnected() {
+    if (reconnected_) reconnected_();
+  }
+
+private:
+  std::function<void()> reconnected_;
 };
 
 /// Opens a connection and creates or migrates the schema. `url` is

@@ -11,8 +11,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/admin/admin_reports.hpp"
-#include "actors/unexpected_messages.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -241,7 +241,7 @@ caf::behavior admin_impl(self_pointer self, admin_config config) {
   auto& st = self->state;
   st.config = std::move(config);
   st.started_at = wall_clock_ms();
-  self->set_default_handler(drop_unexpected);
+  enter_census(self, metrics::actor_kind::admin);
   return {
       [self](status_atom) { return node_status(self); },
       [self](cluster_atom) { return cluster_status(self); },

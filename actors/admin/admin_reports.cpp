@@ -51,9 +51,11 @@ std::string encode_node(const node_facts& facts,
   out.member("uptime_seconds", (wall_clock_ms() - facts.started_at) / 1000);
   out.flag("draining", facts.draining);
   out.open_object("actors");
-  out.member("session", as_int(facts.connections));
-  out.member("user", counts.users_online.value());
+  for (std::size_t i = 0; i < metrics::actor_kinds; ++i)
+    out.member(metrics::kind_label(static_cast<metrics::actor_kind>(i)),
+               counts.actors[i].value());
   out.close_object();
+  out.member("connections", as_int(facts.connections));
   out.open_object("database");
   out.member("backend", facts.backend);
   out.close_object();

@@ -5,7 +5,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/unexpected_messages.hpp"
+#include "actors/actor_census.hpp"
 #include "proto/error_code.hpp"
 #include "proto/type_ids.hpp"
 
@@ -153,8 +153,7 @@ caf::behavior membership_impl(self_pointer self,
   st.view = std::move(view);
   st.timing = timing;
   st.on_removed = std::move(on_removed);
-  self->set_default_handler(
-      drop_unexpected); // a stray message is no reason to quit
+  enter_census(self, metrics::actor_kind::cluster);
   st.view->set_joined(true);
   self->send(self, beat_atom::value);
   return {

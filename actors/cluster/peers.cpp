@@ -8,7 +8,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "actors/unexpected_messages.hpp"
+#include "actors/actor_census.hpp"
 #include "proto/type_ids.hpp"
 
 namespace parley {
@@ -320,11 +320,12 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
   auto& st = self->state;
   st.max_in_flight = max_in_flight;
   // A peer that was frozen answers requests that timed out long ago; such
-  // late answers are dropped, not fatal.
-  self->set_default_handler(drop_unexpected);
+  // late answers are logged and dropped, not fatal.
+  enter_census(self, metrics::actor_kind::cluster);
   st.connector = std::move(connector);
   st.view = std::move(view);
   self->set_down_handler([self](caf::down_msg& msg) {
+    note_exit(self, metrics::actor_kind::cluster, msg.source, msg.reason);
     auto& slots = self->state.slots;
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (slots[i] && slots[i]->handle.address() == msg.source)

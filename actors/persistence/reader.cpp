@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/persistence/reply.hpp"
 #include "proto/error_code.hpp"
 #include "proto/limits.hpp"
@@ -20,7 +22,10 @@ using self_pointer = reader_actor::stateful_pointer<reader_state>;
 
 reader_actor::behavior_type
 reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
+  enter_census(self, metrics::actor_kind::reader);
   self->state.db = std::move(db);
+  self->state.db->on_reconnect(
+      [] { metrics::node().database_reconnects.add(); });
   return {
       [self](account_atom,
              const std::string& username) -> caf::result<account> {

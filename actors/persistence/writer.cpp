@@ -34,6 +34,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_census.hpp"
 #include "actors/metrics/node_metrics.hpp"
 #include "actors/persistence/reply.hpp"
 #include "actors/persistence/writer_status.hpp"
@@ -373,8 +374,10 @@ std::string random_writer_name() {
 writer_actor::behavior_type writer_impl(self_pointer self,
                                         std::shared_ptr<persistence::store> db,
                                         bool shared_database) {
+  enter_census(self, metrics::actor_kind::writer);
   auto& st = self->state;
   st.db = std::move(db);
+  st.db->on_reconnect([] { metrics::node().database_reconnects.add(); });
   st.writer_name = random_writer_name();
   if (shared_database) st.cursors.share_database();
   st.cursors.load_backlog(*st.db);

@@ -73,11 +73,14 @@ private:
       shutdown();
       return;
     }
+    // Requests that cannot be read reach no route: counted as "other".
     if (ec == http::error::body_limit) {
+      count_unrouted(413);
       reply_and_close(413, error_code::invalid_request, "body too large");
       return;
     }
     if (ec) {
+      count_unrouted(400);
       reply_and_close(400, error_code::invalid_request,
                       "malformed HTTP request: " + ec.message());
       return;
@@ -123,6 +126,12 @@ private:
           else
             self->do_read();
         });
+  }
+
+  /// parley_http_requests_total counts the public API's requests only.
+  void count_unrouted(int status) {
+    if (role_ == http_role::public_api)
+      metrics::count_http_request(metrics::http_route::other, status);
   }
 
   void reply_and_close(int status, error_code code, const std::string& text) {

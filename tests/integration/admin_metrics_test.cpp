@@ -17,6 +17,7 @@
 #include "tests/integration/chat_frames.hpp"
 #include "tests/integration/chat_pair.hpp"
 #include "tests/support/admin_client.hpp"
+#include "tests/integration/metrics_scrape.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -24,13 +25,6 @@ using namespace parley::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// GET /metrics on the node's admin listener.
-http_response scrape(running_node& node, const header_list& headers = {}) {
-  auto port = node.process().admin_port();
-  REQUIRE(port.has_value());
-  return http_request("127.0.0.1", *port, "GET", "/metrics", {}, headers);
-}
 
 /// What `promtool check metrics` says of `page`: its exit status and output.
 std::pair<int, std::string> promtool_check(const std::string& page) {
@@ -66,6 +60,13 @@ TEST_CASE("GET /metrics on the admin port passes promtool, and its counters "
 
   send_and_ack(*pair.alice_ws, pair.bob.id, "counted once");
   send_and_ack(*pair.alice_ws, pair.bob.id, "counted twice");
+  // A frame counts as written when its write completes, which may trail
+  // the client's read of it by a moment.
+  expect_next(*pair.bob_ws, "incoming_message");
+  expect_next(*pair.bob_ws, "incoming_message");
+  await_metric(
+      pair.node, "parley_ws_frames_written_total", {},
+      sample_value(before.body, "parley_ws_frames_written_total").value() + 4);
   auto after = scrape(pair.node);
   REQUIRE(after.status == 200);
   CHECK(sample_value(after.body, "parley_messages_stored_total") ==

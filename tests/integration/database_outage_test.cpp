@@ -1,13 +1,14 @@
 // A node whose PostgreSQL connections are all dropped (as by a server
 // restart) heals by itself: the first login and the first message after it
-// succeed, and the log says once that the database went and once that it
-// came back.
+// succeed, the log says once that the database went and once that it came
+// back, and GET /metrics counts the reconnect.
 #include <chrono>
 #include <string>
 
 #include <doctest/doctest.h>
 
 #include "tests/integration/chat_frames.hpp"
+#include "tests/integration/metrics_scrape.hpp"
 #include "tests/integration/running_node.hpp"
 #include "tests/support/accounts.hpp"
 #include "tests/support/count_text.hpp"
@@ -35,6 +36,8 @@ TEST_CASE("after PostgreSQL dropped every connection the first login and the "
   auto again =
       node.post("/login", R"({"username":"bob","password":"password-of-bob"})");
   CHECK(again.status == 200);
+  // The reader found its connection gone and made it again for the login.
+  CHECK(metric(node, "parley_database_reconnects_total") >= 1);
   auto id = send_and_ack(*alice_ws, bob.id, "after the outage");
   expect_next(*bob_ws, "incoming_message", id);
   // The node logs through CAF's printer actor, which may trail the
