@@ -237,13 +237,15 @@ sys.exit(1 if unclean else 0)
 EOF
 }
 
-# run_ack_cost QUICK REPEAT COMPARE_NODE PREVIOUS_NODE: the whole
-# measurement.
+# run_ack_cost QUICK REPEAT COMPARE_NODE PREVIOUS_NODE PLAIN BACKENDS: the
+# whole measurement; PLAIN (true or false) leaves out the acking runs,
+# BACKENDS is "pg sqlite", "pg" or "sqlite".
 run_ack_cost() {
   local quick=$1
   repeat_count=$2
   compare_node=$3
   previous_node=$4
+  local plain=${5:-false} backends=${6:-pg sqlite}
   set_scenario_sizes "$quick"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -252,6 +254,7 @@ run_ack_cost() {
   local node
   node=$(node_binary)
   local configs=("${ack_cost_configs[@]}")
+  $plain && configs=("${ack_cost_configs[0]}")
   if [[ -n $compare_node ]]; then
     [[ -x $compare_node ]] || die "bench: no executable node at $compare_node"
     configs+=("$ack_cost_compare_config")
@@ -283,8 +286,10 @@ json.dump({
 EOF
   log "$(date), nproc $(nproc), load $(load_average)"
   log "command: $invocation"
-  ack_cost_backend pg "${configs[@]}"
-  ack_cost_backend sqlite "${configs[@]}"
+  local backend
+  for backend in $backends; do
+    ack_cost_backend "$backend" "${configs[@]}"
+  done
   log "load at the end: $(load_average)"
   print_ack_cost "$meta" "$runs_file" \
     "$results_dir.json"

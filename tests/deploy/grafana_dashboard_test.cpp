@@ -1,6 +1,8 @@
 // deploy/grafana/parley-dashboard.json is a well-formed Grafana dashboard
 // whose every query names only metrics a running node exports, and which a
-// real Prometheus scraping that node evaluates to data.
+// real Prometheus scraping that node evaluates to data. The node here runs
+// alone; the Cluster row's panels are evaluated against a real cluster in
+// tests/cluster/dashboard_test.cpp.
 #include <map>
 #include <memory>
 #include <set>
@@ -11,7 +13,8 @@
 #include <doctest/doctest.h>
 
 #include "tests/deploy/command.hpp"
-#include "tests/deploy/dashboard_queries.hpp"
+#include "tests/support/accounts.hpp"
+#include "tests/support/dashboard_queries.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/node_process.hpp"
 #include "tests/support/prometheus_server.hpp"
@@ -24,8 +27,12 @@ namespace {
 
 const std::string dashboard_file = "deploy/grafana/parley-dashboard.json";
 
-/// A node on a fresh database, with its admin listener on a free port.
+/// A node on a fresh database, with its admin listener on a free port,
+/// that has answered a sign-up and a login (the HTTP requests panel's
+/// series appear with the first request).
 struct admin_node {
+  admin_node() { register_and_login(process.port(), "dashboard", "password1"); }
+
   test_database database;
   token_key_file key;
   node_process process{
@@ -39,37 +46,11 @@ struct admin_node {
   }
 };
 
-/// Every query of the dashboard: panel queries and variable queries.
-std::vector<std::string> all_queries(const dashboard& board) {
-  std::vector<std::string> queries = board.variable_queries;
-  for (const auto& panel : board.panels)
-    queries.insert(queries.end(), panel.exprs.begin(), panel.exprs.end());
-  return queries;
-}
-
-/// The names `queries` use that `exported` lacks, each once.
-std::set<std::string> missing_names(const std::vector<std::string>& queries,
-                                    const std::set<std::string>& exported) {
-  std::set<std::string> missing;
-  for (const auto& query : queries)
-    for (const auto& name : metric_names(query))
-      if (exported.count(name) == 0) missing.insert(name);
-  return missing;
-}
-
 std::string joined(const std::set<std::string>& names) {
   std::string text;
   for (const auto& name : names)
     text += (text.empty() ? "" : ", ") + name;
   return text;
-}
-
-/// What Grafana would put for the dashboard's variables when every node of
-/// the test's job is selected. 10 s holds several 1 s scrapes, so rate()
-/// has two samples to work with.
-std::map<std::string, std::string> test_variables() {
-  return {
-      {"job", prometheus_job}, {"instance", ".*"}, {"__rate_interval", "10s"}};
 }
 
 /// A small /metrics page: a gauge, a counter and a histogram.
@@ -93,6 +74,11 @@ std::string dashboard_with(const std::string& panel) {
          panel + "]}]}";
 }
 
+/// True for the panels a node without cluster mode can fill.
+bool single_node_panel(const dashboard_panel& panel) {
+  return panel.row != cluster_row;
+}
+
 bool has_problem(const dashboard& board, const std::string& text) {
   for (const auto& problem : board.problems)
     if (problem.find(text) != std::string::npos) return true;
@@ -107,22 +93,43 @@ TEST_CASE("the dashboard is well-formed: every panel has a title and queries "
   for (const auto& problem : board.problems)
     FAIL_CHECK(problem);
   CHECK(board.panels.size() >= 12);
+  std::set<std::string> rows;
   for (const auto& panel : board.panels) {
     INFO("panel '" << panel.title << "'");
     CHECK_FALSE(panel.title.empty());
+    CHECK_FALSE(panel.row.empty());
     CHECK_FALSE(panel.exprs.empty());
+    rows.insert(panel.row);
   }
+  CHECK(rows.count(cluster_row) == 1);
+  CHECK(rows.size() >= 5);
 }
 
-TEST_CASE("every metric the dashboard queries is one a running node "
-          "exports") {
+TEST_CASE("the Cluster row's panels, and only they, query the cluster's "
+          "metrics") {
+  auto board = read_dashboard(read_text(repo_file(dashboard_file)));
+  REQUIRE(board.problems.empty());
+  int cluster_panels = 0;
+  for (const auto& panel : board.panels) {
+    INFO("panel '" << panel.title << "' in row '" << panel.row << "'");
+    bool in_cluster_row = !single_node_panel(panel);
+    cluster_panels += in_cluster_row ? 1 : 0;
+    for (const auto& expr : panel.exprs)
+      for (const auto& name : metric_names(expr))
+        CHECK((name.rfind("parley_cluster_", 0) == 0) == in_cluster_row);
+  }
+  CHECK(cluster_panels >= 4);
+}
+
+TEST_CASE("every metric the dashboard queries outside the Cluster row is one "
+          "a single running node exports") {
   auto board = read_dashboard(read_text(repo_file(dashboard_file)));
   REQUIRE(board.problems.empty());
   admin_node node;
   auto page =
       http_request("127.0.0.1", *node.process.admin_port(), "GET", "/metrics");
   REQUIRE(page.status == 200);
-  auto queries = all_queries(board);
+  auto queries = queries_of(board, single_node_panel);
   std::set<std::string> used;
   for (const auto& query : queries)
     for (const auto& name : metric_names(query))
@@ -135,8 +142,8 @@ TEST_CASE("every metric the dashboard queries is one a running node "
                 "the node does not export: " << joined(missing));
 }
 
-TEST_CASE("Prometheus scraping a node evaluates every dashboard query to "
-          "data") {
+TEST_CASE("Prometheus scraping a single node evaluates every query outside "
+          "the Cluster row to data") {
   auto board = read_dashboard(read_text(repo_file(dashboard_file)));
   REQUIRE(board.problems.empty());
   admin_node node;
@@ -152,7 +159,8 @@ TEST_CASE("Prometheus scraping a node evaluates every dashboard query to "
     REQUIRE(scrapes.size() == 1);
     REQUIRE(scrapes[0].value >= 3);
   }
-  for (const auto& panel : board.panels)
+  for (const auto& panel : board.panels) {
+    if (!single_node_panel(panel)) continue;
     for (const auto& expr : panel.exprs) {
       auto query = with_variables(expr, test_variables());
       INFO("panel '" << panel.title << "': " << query);
@@ -162,6 +170,7 @@ TEST_CASE("Prometheus scraping a node evaluates every dashboard query to "
         FAIL_CHECK(refused.what());
       }
     }
+  }
 }
 
 TEST_CASE("a name the node does not export is caught and named: an unknown "
@@ -236,6 +245,30 @@ TEST_CASE("a malformed dashboard is reported by what is wrong where") {
   CHECK(fine.problems.empty());
   REQUIRE(fine.panels.size() == 1);
   CHECK(fine.panels[0].exprs == std::vector<std::string>{"up"});
+  CHECK(fine.panels[0].row == "Row");
+}
+
+TEST_CASE("a panel belongs to the row it is nested in or, in an open row, "
+          "to the last row before it") {
+  const std::string ds = R"("datasource":{"type":"prometheus","uid":"${ds}"})";
+  auto panel = [&](int id, const std::string& title) {
+    return R"({"id":)" + std::to_string(id) + R"(,"title":")" + title +
+           R"(","type":"stat",)" + ds + R"(,"targets":[{"expr":"up"}]})";
+  };
+  auto board = read_dashboard(
+      R"({"templating":{"list":[{"type":"datasource","name":"ds",
+      "query":"prometheus"}]},"panels":[)" +
+      panel(1, "Loose") + R"(,{"type":"row","id":2,"title":"Open",
+      "panels":[]},)" +
+      panel(3, "First") + "," + panel(4, "Second") +
+      R"(,{"type":"row","id":5,"title":"Closed","panels":[)" +
+      panel(6, "Folded") + "]}]}");
+  CHECK(board.problems.empty());
+  REQUIRE(board.panels.size() == 4);
+  CHECK(board.panels[0].row.empty());
+  CHECK(board.panels[1].row == "Open");
+  CHECK(board.panels[2].row == "Open");
+  CHECK(board.panels[3].row == "Closed");
 }
 
 TEST_CASE("Grafana variables are replaced, and an unknown one is an error "

@@ -12,6 +12,7 @@ namespace parley::testing {
 /// One graphing panel (rows' nested panels included; rows themselves not).
 struct dashboard_panel {
   std::string title;
+  std::string row;                ///< title of the row it is under, or ""
   std::vector<std::string> exprs; ///< each target's PromQL, in order
 };
 
@@ -26,6 +27,36 @@ struct dashboard {
 /// is: not JSON, no panels, a panel without title, targets or datasource,
 /// a target without expr, a panel id used twice, no datasource variable.
 dashboard read_dashboard(const std::string& json);
+
+/// deploy/grafana/parley-dashboard.json of the repository at
+/// $PARLEY_SOURCE_ROOT (which meson test sets); throws when unreadable.
+dashboard read_parley_dashboard();
+
+/// The row of the dashboard whose panels need a cluster: a node without
+/// cluster mode exports none of their names.
+constexpr const char* cluster_row = "Cluster";
+
+/// Every query of `board` (variable queries, then each panel's), or only
+/// those of panels for which `include(panel)` is true (variables' queries
+/// always).
+std::vector<std::string> all_queries(const dashboard& board);
+template <class Include>
+std::vector<std::string> queries_of(const dashboard& board, Include include) {
+  std::vector<std::string> queries = board.variable_queries;
+  for (const auto& panel : board.panels)
+    if (include(panel))
+      queries.insert(queries.end(), panel.exprs.begin(), panel.exprs.end());
+  return queries;
+}
+
+/// The metric names `queries` use that `exported` lacks, each once.
+std::set<std::string> missing_names(const std::vector<std::string>& queries,
+                                    const std::set<std::string>& exported);
+
+/// What Grafana would put for the dashboard's variables when every node of
+/// the test Prometheus's job is selected. 10 s holds several 1 s scrapes,
+/// so rate() has two samples to work with.
+std::map<std::string, std::string> test_variables();
 
 /// The metric names (parley_* and process_*) `expr` uses, each once, in
 /// order of appearance; quoted strings (label values) are not searched.

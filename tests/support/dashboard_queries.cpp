@@ -1,13 +1,17 @@
 // What a Grafana dashboard asks Prometheus (see dashboard_queries.hpp).
-#include "tests/deploy/dashboard_queries.hpp"
+#include "tests/support/dashboard_queries.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+
+#include "tests/support/prometheus_server.hpp"
 
 namespace parley::testing {
 
@@ -56,13 +60,16 @@ private:
       problem(where + " reuses id " + std::to_string(panel["id"].GetInt()));
     if (title.empty()) problem("a panel without a title");
     if (string_of(panel, "type") == "row") {
+      // A row holds its panels when collapsed; an open row is followed by
+      // them at the top level, up to the next row.
+      row_ = title;
       if (panel.HasMember("panels") && panel["panels"].IsArray())
         read_all(panel["panels"]);
       return;
     }
     if (datasource_uid(panel) != datasource_)
       problem(where + " does not query the datasource variable " + datasource_);
-    dashboard_panel read{title, {}};
+    dashboard_panel read{title, row_, {}};
     if (panel.HasMember("targets") && panel["targets"].IsArray())
       for (const auto& target : panel["targets"].GetArray()) {
         auto expr = string_of(target, "expr");
@@ -80,6 +87,7 @@ private:
   dashboard& out_;
   std::string datasource_; ///< "${name}" of the datasource variable
   std::set<int> ids_;
+  std::string row_; ///< the row the panels read next are under
 };
 
 /// Fills the variable queries and returns "${name}" of the Prometheus
@@ -132,6 +140,37 @@ dashboard read_dashboard(const std::string& json) {
   }
   panel_reader{out, datasource}.read_all(doc["panels"]);
   return out;
+}
+
+dashboard read_parley_dashboard() {
+  auto root = std::getenv("PARLEY_SOURCE_ROOT");
+  if (root == nullptr || *root == '\0')
+    throw std::runtime_error("PARLEY_SOURCE_ROOT is not set (meson test "
+                             "sets it)");
+  auto path = std::string{root} + "/deploy/grafana/parley-dashboard.json";
+  std::ifstream in{path, std::ios::binary};
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return read_dashboard(text.str());
+}
+
+std::vector<std::string> all_queries(const dashboard& board) {
+  return queries_of(board, [](const dashboard_panel&) { return true; });
+}
+
+std::set<std::string> missing_names(const std::vector<std::string>& queries,
+                                    const std::set<std::string>& exported) {
+  std::set<std::string> missing;
+  for (const auto& query : queries)
+    for (const auto& name : metric_names(query))
+      if (exported.count(name) == 0) missing.insert(name);
+  return missing;
+}
+
+std::map<std::string, std::string> test_variables() {
+  return {
+      {"job", prometheus_job}, {"instance", ".*"}, {"__rate_interval", "10s"}};
 }
 
 std::vector<std::string> metric_names(const std::string& expr) {
