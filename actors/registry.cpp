@@ -6,6 +6,7 @@
 // exactly N attaches, otherwise an attach is in flight and the actor lives.
 #include "actors/registry.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -48,6 +49,80 @@ void set_presence(self_pointer self, user_id user, bool online) {
   self->send(self->state.writer, presence_atom::value, user, online);
 }
 
+bool is_online(self_pointer self, user_id user) {
+  return self->state.users.count(user) > 0 ||
+         self->state.elsewhere.count(user) > 0;
+}
+
+/// The users here watching `user` hear that it came or went.
+void tell_watchers(self_pointer self, user_id user, bool online) {
+  auto i = self->state.watchers.find(user);
+  if (i == self->state.watchers.end()) return;
+  for (auto watcher : i->second) {
+    auto entry = self->state.users.find(watcher);
+    if (entry != self->state.users.end())
+      self->send(entry->second.handle, presence_atom::value, user, online);
+  }
+}
+
+/// `watcher` (online here) watches `peers` from now on; answers those of
+/// them online now.
+std::vector<user_id> watch(self_pointer self, user_id watcher,
+                           const std::vector<user_id>& peers) {
+  std::vector<user_id> online;
+  auto entry = self->state.users.find(watcher);
+  if (entry == self->state.users.end()) return online; // retired meanwhile
+  for (auto peer : peers) {
+    auto& list = self->state.watchers[peer];
+    if (std::find(list.begin(), list.end(), watcher) == list.end()) {
+      list.push_back(watcher);
+      entry->second.watching.push_back(peer);
+    }
+    if (is_online(self, peer)) online.push_back(peer);
+  }
+  return online;
+}
+
+/// A retired user actor watches nobody any more.
+void unwatch(self_pointer self, user_id watcher,
+             const std::vector<user_id>& watching) {
+  auto& watchers = self->state.watchers;
+  for (auto peer : watching) {
+    auto i = watchers.find(peer);
+    if (i == watchers.end()) continue;
+    auto& list = i->second;
+    list.erase(std::remove(list.begin(), list.end(), watcher), list.end());
+    if (list.empty()) watchers.erase(i);
+  }
+}
+
+/// `user` left this node (retired or lost): gone from the watch lists, and
+/// offline for its watchers unless another node holds it.
+void went_away(self_pointer self, user_id user, registry_entry& entry) {
+  unwatch(self, user, entry.watching);
+  set_presence(self, user, false);
+  if (self->state.cluster)
+    caf::anon_send(self->state.cluster, here_atom::value, user, false);
+}
+
+/// Cluster: whether some other node holds `user` changed.
+void elsewhere_changed(self_pointer self, user_id user, bool there) {
+  auto before = is_online(self, user);
+  if (there)
+    self->state.elsewhere.insert(user);
+  else
+    self->state.elsewhere.erase(user);
+  auto after = is_online(self, user);
+  if (before != after) tell_watchers(self, user, after);
+}
+
+/// A typing indicator for the recipient's sessions here.
+void typing_here(self_pointer self, const typing_notice& notice) {
+  auto i = self->state.users.find(notice.recipient);
+  if (i != self->state.users.end())
+    self->send(i->second.handle, typing_atom::value, notice);
+}
+
 /// Cluster: tells the other nodes the user is here; once they know, every
 /// message to or from the user comes here, and its stream may start.
 void announce(self_pointer self, user_id user, const user_actor& handle) {
@@ -72,6 +147,7 @@ user_actor join(self_pointer self, user_id user, session_actor& session,
     set_presence(self, user, true);
     metrics::node().users_online.set(
         static_cast<std::int64_t>(self->state.users.size()));
+    if (self->state.elsewhere.count(user) == 0) tell_watchers(self, user, true);
     if (chained) announce(self, user, entry.handle);
   }
   ++entry.attaches_sent;
@@ -88,12 +164,12 @@ void retire_if_idle(self_pointer self, user_id user,
   if (i == self->state.users.end() || i->second.attaches_sent != attaches_seen)
     return; // a new session is on its way to this user actor
   self->send(i->second.handle, stop_atom::value);
+  auto entry = std::move(i->second);
   self->state.users.erase(i);
   metrics::node().users_online.set(
       static_cast<std::int64_t>(self->state.users.size()));
-  set_presence(self, user, false);
-  if (self->state.cluster)
-    caf::anon_send(self->state.cluster, here_atom::value, user, false);
+  went_away(self, user, entry);
+  if (!is_online(self, user)) tell_watchers(self, user, false);
 }
 
 void forward(self_pointer self, user_id user, const chat_message& msg,
@@ -137,11 +213,12 @@ void forget(self_pointer self, const caf::actor_addr& who) {
   auto& users = self->state.users;
   for (auto i = users.begin(); i != users.end(); ++i) {
     if (i->second.handle.address() == who) {
-      set_presence(self, i->first, false);
-      if (self->state.cluster)
-        caf::anon_send(self->state.cluster, here_atom::value, i->first, false);
+      auto user = i->first;
+      auto entry = std::move(i->second);
       users.erase(i);
       metrics::node().users_online.set(static_cast<std::int64_t>(users.size()));
+      went_away(self, user, entry);
+      if (!is_online(self, user)) tell_watchers(self, user, false);
       return;
     }
   }
@@ -216,6 +293,20 @@ registry_actor::behavior_type registry_impl(self_pointer self,
       [self](resync_atom) {
         for (auto& [id, entry] : self->state.users)
           self->send(entry.handle, resync_atom::value);
+      },
+      [self](watch_atom, user_id watcher, const std::vector<user_id>& peers) {
+        return watch(self, watcher, peers);
+      },
+      [self](presence_atom, user_id user, bool there) {
+        elsewhere_changed(self, user, there);
+      },
+      [self](typing_atom, const typing_notice& notice) {
+        typing_here(self, notice);
+        if (self->state.cluster)
+          caf::anon_send(self->state.cluster, typing_atom::value, notice);
+      },
+      [self](remote_atom, const typing_notice& notice) {
+        typing_here(self, notice);
       },
       [self](describe_atom, user_id user) -> caf::result<std::string> {
         auto i = self->state.users.find(user);

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include <caf/actor.hpp>
 
@@ -19,6 +21,8 @@ struct registry_entry {
   /// set until the user actor retires (at worst a receipt the user actor
   /// has no session for).
   bool wants_receipts = false;
+  /// The users whose presence it watches (to forget it when it retires).
+  std::vector<user_id> watching;
 };
 
 /// State of the registry.
@@ -29,13 +33,21 @@ struct registry_state {
   /// invalid on a single node.
   caf::actor cluster;
   std::unordered_map<user_id, registry_entry> users;
+  /// Presence: for each user, the users here that want to hear when that
+  /// user comes or goes (those with a conversation with them).
+  std::unordered_map<user_id, std::vector<user_id>> watchers;
+  /// Cluster: users with a connection on another node (the peers actor's
+  /// directory says so). Online means here or there.
+  std::unordered_set<user_id> elsewhere;
   std::uint32_t since_mailbox_sample = 0; ///< routing messages since
   static inline const char* name = "registry";
 };
 
 /// Spawns a user actor on a user's first session and retires it when its
 /// last session has gone; routes committed messages to both users; owns
-/// the presence transitions so that they reach the database in order. In a
+/// the presence transitions so that they reach the database in order, and
+/// tells the users watching someone when that one comes or goes; relays
+/// typing indicators. In a
 /// cluster it also tells `cluster` which users are here and hands it every
 /// committed message and receipt for the nodes that hold their users.
 registry_actor::behavior_type

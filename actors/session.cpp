@@ -16,6 +16,7 @@
 // cannot store a message twice.
 #include "actors/session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 #include <variant>
@@ -27,6 +28,7 @@
 #include "proto/error_code.hpp"
 #include "proto/json/client_frame.hpp"
 #include "proto/json/server_frame.hpp"
+#include "proto/limits.hpp"
 #include "proto/type_ids.hpp"
 
 namespace parley {
@@ -102,6 +104,61 @@ void confirm(self_pointer self, message_id through) {
   self->send(self->state.user, confirm_atom::value, me, through);
 }
 
+/// Milliseconds on the steady clock, for the typing rate limit.
+std::int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Takes a token of the typing rate limit; false when none is left.
+bool take_typing_token(self_pointer self) {
+  auto& st = self->state;
+  auto now = steady_ms();
+  auto refill = limits::typing_refill.count();
+  auto earned = (now - st.typing_refilled_ms) / refill;
+  if (earned > 0) {
+    st.typing_tokens = static_cast<std::uint32_t>(std::min<std::int64_t>(
+        limits::typing_burst, st.typing_tokens + earned));
+    st.typing_refilled_ms += earned * refill;
+  }
+  if (st.typing_tokens == 0) return false;
+  --st.typing_tokens;
+  return true;
+}
+
+void relay_typing(self_pointer self, user_id recipient, bool typing) {
+  self->send(self->state.registry, typing_atom::value,
+             typing_notice{self->state.id, recipient, typing});
+}
+
+/// Ends the "start" in force, if any, with a "stop".
+void stop_typing(self_pointer self) {
+  auto& st = self->state;
+  if (st.typing_to == 0) return;
+  relay_typing(self, st.typing_to, false);
+  st.typing_to = 0;
+  ++st.typing_generation; // its expiry timer is stale now
+}
+
+/// A typing frame. A "start" is relayed (within the rate limit; typing is
+/// advisory, so an excess one is dropped) and expires by itself; a "stop"
+/// ends the "start" in force. Starting to type to someone else ends the
+/// indicator at the previous recipient first.
+void handle_typing(self_pointer self, const json::typing_frame& frame) {
+  auto& st = self->state;
+  if (!frame.typing) {
+    if (frame.recipient_id == st.typing_to) stop_typing(self);
+    return;
+  }
+  if (!take_typing_token(self)) return;
+  if (st.typing_to != frame.recipient_id) stop_typing(self);
+  relay_typing(self, frame.recipient_id, true);
+  st.typing_to = frame.recipient_id;
+  self->delayed_send(self, limits::typing_expiry, typing_atom::value,
+                     static_cast<std::uint64_t>(++st.typing_generation));
+}
+
 void handle_frame(self_pointer self, const std::string& text) {
   auto frame = json::decode_client_frame(
       text, json::frame_limits{self->state.max_content_bytes});
@@ -114,7 +171,9 @@ void handle_frame(self_pointer self, const std::string& text) {
     self->send(self->state.user, sync_atom::value, me, sync->after_id);
     return; // frame_done once the replay has been sent (synced_atom)
   }
-  if (auto* read = std::get_if<json::read_frame>(&frame)) {
+  if (auto* typing = std::get_if<json::typing_frame>(&frame)) {
+    handle_typing(self, *typing);
+  } else if (auto* read = std::get_if<json::read_frame>(&frame)) {
     metrics::node().reads_received.add();
     auto me = caf::actor_cast<session_actor>(self);
     self->send(self->state.user, read_atom::value, me, read->peer_id,
@@ -160,6 +219,9 @@ session_actor::behavior_type session_impl(self_pointer self,
   st.max_content_bytes = static_cast<std::uint32_t>(config.max_content_bytes);
   st.store_timeout = config.store_timeout;
   st.acks = config.stream.acks;
+  st.registry = config.registry;
+  st.typing_tokens = static_cast<std::uint32_t>(limits::typing_burst);
+  st.typing_refilled_ms = steady_ms();
   // Whatever ends this actor (socket gone, user actor lost, exit message),
   // the connection must not outlive it open: closing twice is harmless.
   self->attach_functor([conn = st.connection](const caf::error& reason) {
@@ -177,7 +239,10 @@ session_actor::behavior_type session_impl(self_pointer self,
       [self](deliver_atom, shared_frame& frame) {
         self->state.connection->deliver(std::move(frame.text), frame.id);
       },
-      [self](closed_atom) { self->quit(); },
+      [self](closed_atom) {
+        stop_typing(self); // a closed tab stops typing at once
+        self->quit();
+      },
       [self](written_atom, message_id through) {
         if (!self->state.acks) confirm(self, through);
       },
@@ -200,6 +265,9 @@ session_actor::behavior_type session_impl(self_pointer self,
       [self](kick_atom) {
         self->state.connection->close(close_kicked,
                                       "disconnected by an operator");
+      },
+      [self](typing_atom, std::uint64_t generation) {
+        if (generation == self->state.typing_generation) stop_typing(self);
       },
   };
 }

@@ -39,6 +39,14 @@ struct session_state {
   std::string username;
   writer_actor writer;
   user_actor user;
+  registry_actor registry; ///< where typing indicators go
+  /// Typing: to whom a "start" was relayed that no "stop" has ended yet (0:
+  /// nobody), the generation of its expiry timer, and the rate limit (a
+  /// token bucket, refilled by time since `typing_refilled_ms`).
+  user_id typing_to = 0;
+  std::int64_t typing_refilled_ms = 0;
+  std::uint32_t typing_generation = 0;
+  std::uint32_t typing_tokens = 0;
   /// Catch-up pages waiting for the outbound queue to drain.
   std::vector<caf::typed_response_promise<bool>> paced;
   std::uint32_t max_content_bytes = 0;

@@ -30,6 +30,7 @@
 #include "actors/metrics/node_metrics.hpp"
 #include "actors/unexpected_messages.hpp"
 #include "actors/user_catch_up.hpp"
+#include "actors/user_presence.hpp"
 #include "actors/user_report.hpp"
 #include "proto/json/server_frame.hpp"
 #include "proto/type_ids.hpp"
@@ -97,10 +98,12 @@ void confirm(self_pointer self, attached_session& entry, message_id through) {
 }
 
 /// The client has read the peer's messages up to `up_to` (no further than
-/// its connection was handed).
+/// its connection was handed or began from).
 void read_up_to(self_pointer self, attached_session& entry, user_id peer,
                 message_id up_to) {
-  up_to = std::min(up_to, entry.handed);
+  // What the stream began from counts as had: the client resumed from
+  // there (since), or its device had confirmed that much (the push).
+  up_to = std::min(up_to, std::max(entry.handed, entry.base));
   if (up_to <= 0 || peer == self->state.id) return;
   // Stored by the writer, which passes it on to the registry.
   self->send(self->state.writer, receipt_atom::value,
@@ -130,6 +133,7 @@ void attach(self_pointer self, session_actor& session, stream_options& stream) {
   entry.device = std::move(stream.device);
   entry.acks = stream.acks;
   self->state.sessions.push_back(std::move(entry));
+  greet(self, self->state.sessions.back());
   resume_from(self, self->state.sessions.back(), stream.since);
 }
 
@@ -160,6 +164,7 @@ void observe_message_sent(const chat_message& msg) {
 void route(self_pointer self, const chat_message& msg,
            const session_actor& origin) {
   auto incoming = msg.recipient_id == self->state.id;
+  note_peer(self, incoming ? msg.sender_id : msg.recipient_id);
   shared_frame copy; // encoded once, on first use, shared by all sessions
   for (auto& entry : self->state.sessions) {
     auto is_origin = entry.handle == origin;
@@ -312,6 +317,7 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
     note_exit(self, metrics::actor_kind::user, msg.source, msg.reason);
     detach(self, msg.source);
   });
+  load_peers(self);
   return {
       [self](attach_atom, session_actor& session, stream_options& stream) {
         attach(self, session, stream);
@@ -355,6 +361,12 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
           else
             hold(entry, held_route{x.up_to, frame, true, 0});
         }
+      },
+      [self](presence_atom, user_id peer, bool online) {
+        tell_presence(self, peer, online);
+      },
+      [self](typing_atom, const typing_notice& notice) {
+        tell_typing(self, notice);
       },
       [self](describe_atom) { return describe_sessions(self); },
       [self](kick_atom) { return kick_sessions(self); },

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -70,6 +71,12 @@ struct user_state {
   bool chained = false;
   user_stream_order order;
   bool gap_read_scheduled = false;
+  /// Presence (actors/user_presence): the peers of the user's
+  /// conversations, those of them online as far as the sessions were told,
+  /// and whether the database's list of them has been read.
+  std::unordered_set<user_id> peers;
+  std::unordered_set<user_id> online_peers;
+  bool peers_loaded = false;
   static inline const char* name = "user";
 };
 

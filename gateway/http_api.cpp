@@ -4,6 +4,7 @@
 // last response. The calling network thread never blocks.
 #include "gateway/http_api.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <utility>
 #include <variant>
@@ -13,6 +14,7 @@
 #include "actors/metrics/node_metrics.hpp"
 #include "gateway/bearer_auth.hpp"
 #include "gateway/http/target.hpp"
+#include "gateway/web/web_files.hpp"
 #include "proto/json/http_body.hpp"
 #include "proto/limits.hpp"
 #include "proto/type_ids.hpp"
@@ -207,6 +209,61 @@ void inbox(node_context& node, user_id caller, const request_target& target,
   });
 }
 
+/// A prefix of a username: 2-32 of the characters usernames are made of.
+bool valid_name_prefix(const std::string& prefix) {
+  if (prefix.size() < limits::min_user_search_prefix_chars ||
+      prefix.size() > limits::max_username_chars)
+    return false;
+  for (unsigned char c : prefix)
+    if (!std::isalnum(c) && c != '_' && c != '.' && c != '-') return false;
+  return true;
+}
+
+/// GET /users?prefix=: find people to talk to. Names and presence only; the
+/// caller is left out.
+void search_users(node_context& node, user_id caller,
+                  const request_target& target, api_responder respond) {
+  auto prefix = target.query.find("prefix");
+  if (prefix == target.query.end() || !valid_name_prefix(prefix->second)) {
+    respond(error_reply(error_code::invalid_request,
+                        "prefix must be 2-32 characters of [A-Za-z0-9_.-]"));
+    return;
+  }
+  node.system.spawn([&node, caller, prefix = prefix->second,
+                     respond](self_pointer self) {
+    self->request(node.actors.reader, query_timeout, search_atom::value, prefix,
+                  caller,
+                  static_cast<std::uint32_t>(limits::max_user_search_results))
+        .then(
+            [respond](std::vector<user_record>& users) {
+              respond({200, json::encode_user_list(users)});
+            },
+            [respond](caf::error& err) { respond(error_reply(err)); });
+  });
+}
+
+/// GET of a web client file: revalidated on every use (no-cache with an
+/// ETag, so a node upgrade reaches every browser at once) and locked down
+/// by the Content-Security-Policy.
+api_reply web_file_reply(const web::web_file& file,
+                         const std::string& if_none_match) {
+  api_reply reply;
+  reply.headers = {
+      {"Cache-Control", "no-cache"},
+      {"ETag", std::string{file.etag}},
+      {"Content-Security-Policy", std::string{web::content_security_policy}},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+  };
+  if (if_none_match == file.etag) {
+    reply.status = 304;
+    return reply;
+  }
+  reply.body = std::string{file.body};
+  reply.content_type = std::string{file.content_type};
+  return reply;
+}
+
 /// Routes that need a bearer token.
 void authorized_route(node_context& node, const api_request& request,
                       const request_target& target, api_responder respond) {
@@ -225,6 +282,8 @@ void authorized_route(node_context& node, const api_request& request,
     history(node, claims->user, target, std::move(respond));
   else if (target.path == "/conversations")
     inbox(node, claims->user, target, std::move(respond));
+  else if (target.path == "/users")
+    search_users(node, claims->user, target, std::move(respond));
   else
     lookup_user(node, target.path.substr(users_prefix.size()),
                 std::move(respond));
@@ -266,6 +325,7 @@ metrics::http_route route_of(const std::string& path) {
   if (path == "/conversations") return http_route::conversations;
   if (path == "/healthz") return http_route::healthz;
   if (path == "/readyz") return http_route::readyz;
+  if (web::find_web_file(path) != nullptr) return http_route::web;
   return http_route::other;
 }
 
@@ -305,13 +365,17 @@ void handle_api_request(node_context& node, api_request request,
     readiness(node, std::move(respond));
   else if ((path == "/users" || path == "/login") && method == "POST")
     credentials_route(node, request, path, std::move(respond));
-  else if ((path == "/messages" || path == "/conversations" || user_path) &&
+  else if ((path == "/messages" || path == "/conversations" ||
+            path == "/users" || user_path) &&
            method == "GET")
     authorized_route(node, request, *target, std::move(respond));
   else if (path == "/healthz" || path == "/readyz" || path == "/users" ||
            path == "/login" || path == "/messages" ||
            path == "/conversations" || user_path)
     respond(error_reply(error_code::method_not_allowed));
+  else if (auto file = web::find_web_file(path))
+    respond(method == "GET" ? web_file_reply(*file, request.if_none_match)
+                            : error_reply(error_code::method_not_allowed));
   else
     respond(error_reply(error_code::not_found, "no such route"));
 }

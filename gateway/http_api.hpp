@@ -4,6 +4,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "gateway/node_context.hpp"
 #include "proto/error_code.hpp"
@@ -16,13 +18,24 @@ struct api_request {
   std::string target;
   std::string body;
   std::string authorization; ///< the Authorization header, if any
+  std::string if_none_match; ///< the If-None-Match header, if any
 };
 
 /// Status and body of an answer (JSON unless said otherwise).
 struct api_reply {
+  api_reply() = default;
+  api_reply(int status_code, std::string text,
+            std::string type = "application/json")
+      : status(status_code)
+      , body(std::move(text))
+      , content_type(std::move(type)) {}
+
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  /// Further headers (name, value), e.g. the web client's caching and
+  /// security headers.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// An error answer: the code's HTTP status and JSON error body (the code's

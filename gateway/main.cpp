@@ -285,6 +285,14 @@ int run_node(const options& opts) {
   }
   std::cout << "parley listening on " << bound.address().to_string() << ":"
             << bound.port() << std::endl;
+  // Where a person opens the client: a wildcard address is reachable as
+  // localhost here (and by this machine's addresses elsewhere).
+  auto host = bound.address().is_unspecified() ? std::string{"localhost"}
+              : bound.address().is_v6()
+                  ? "[" + bound.address().to_string() + "]"
+                  : bound.address().to_string();
+  std::cout << "parley web client at http://" << host << ":" << bound.port()
+            << "/" << std::endl;
   stop_requested.get_future().wait();
   if (!node.sessions.wait_until_none(session_drain_timeout))
     std::cerr << "parley: " << node.sessions.count()

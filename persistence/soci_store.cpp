@@ -73,6 +73,17 @@ constexpr const char* select_conversations =
     "AND theirs.peer_id = :u5 "
     "WHERE c.last_id < :before ORDER BY c.last_id DESC LIMIT :limit";
 
+// A user's conversation peers, most recent first: both sides' indexes, as
+// for the conversations above, without the rows around them.
+constexpr const char* select_conversation_peers =
+    "SELECT peer FROM ("
+    "SELECT receiver_id AS peer, MAX(id) AS last_id FROM messages "
+    "WHERE sender_id = :u1 GROUP BY receiver_id UNION ALL "
+    "SELECT sender_id AS peer, MAX(id) AS last_id FROM messages "
+    "WHERE receiver_id = :u2 GROUP BY sender_id) AS sides "
+    "WHERE peer <> :u3 GROUP BY peer ORDER BY MAX(last_id) DESC "
+    "LIMIT :limit";
+
 // Messages matching either of two predicates, paged by id in `order`. Each
 // side is ordered and limited on its own so that it reads its index from one
 // end and stops after `limit` rows, instead of sorting every match; IN also
@@ -601,6 +612,54 @@ soci_store::conversations(user_id user, std::optional<message_id> before,
          soci::into(row.last.sent_at_ms), soci::into(row.read_through),
          soci::into(row.peer_delivered_through),
          soci::into(row.peer_read_through), soci::into(row.unread));
+    select.execute();
+    while (select.fetch())
+      result.push_back(row);
+    return result;
+  });
+}
+
+caf::expected<std::vector<user_id>>
+soci_store::conversation_peers(user_id user, std::size_t limit) {
+  using result_type = caf::expected<std::vector<user_id>>;
+  return guarded_read("read conversation peers", [&]() -> result_type {
+    std::vector<user_id> result;
+    user_id peer = 0;
+    auto n = sql_limit(limit);
+    soci::statement select =
+        (sql_.prepare << select_conversation_peers, soci::use(user, "u1"),
+         soci::use(user, "u2"), soci::use(user, "u3"), soci::use(n, "limit"),
+         soci::into(peer));
+    select.execute();
+    while (select.fetch())
+      result.push_back(peer);
+    return result;
+  });
+}
+
+caf::expected<std::vector<user_record>>
+soci_store::users_by_prefix(const std::string& prefix, user_id exclude,
+                            std::size_t limit) {
+  using result_type = caf::expected<std::vector<user_record>>;
+  return guarded_read("search users", [&]() -> result_type {
+    // Of the username characters only '_' means something to LIKE.
+    std::string pattern;
+    for (char c : prefix) {
+      if (c == '_') pattern += '\\';
+      pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    pattern += '%';
+    std::vector<user_record> result;
+    user_record row;
+    auto n = sql_limit(limit);
+    soci::statement select =
+        (sql_.prepare << "SELECT id, username, status FROM users WHERE " +
+                             username_prefix_match() +
+                             " AND id <> :exclude ORDER BY username "
+                             "LIMIT :limit",
+         soci::use(pattern, "pattern"), soci::use(exclude, "exclude"),
+         soci::use(n, "limit"), soci::into(row.id), soci::into(row.username),
+         soci::into(row.status));
     select.execute();
     while (select.fetch())
       result.push_back(row);

@@ -48,6 +48,11 @@ public:
   conversations(user_id user, std::optional<message_id> before,
                 std::size_t limit) override;
   caf::expected<message_id> last_message_of(user_id user) override;
+  caf::expected<std::vector<user_id>>
+  conversation_peers(user_id user, std::size_t limit) override;
+  caf::expected<std::vector<user_record>>
+  users_by_prefix(const std::string& prefix, user_id exclude,
+                  std::size_t limit) override;
   caf::expected<std::vector<chat_message>>
   messages_after(user_id user, message_id after, std::size_t limit) override;
   caf::expected<std::vector<chat_message>>
@@ -81,6 +86,11 @@ protected:
   /// A condition "column IN <set>" where the set is the JSON array of
   /// integers bound to `:ids`, so id lists travel as bound parameters.
   virtual std::string in_id_list(const std::string& column) const = 0;
+
+  /// A condition that `username` begins with the LIKE pattern bound to
+  /// `:pattern` (escaped with '\\', lower case), in a form the backend can
+  /// answer from an index.
+  virtual std::string username_prefix_match() const = 0;
 
   /// unavailable for errors that waiting may heal (busy, shutting down),
   /// internal for the rest. Connection loss is detected before this.

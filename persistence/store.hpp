@@ -172,6 +172,18 @@ public:
   conversations(user_id user, std::optional<message_id> before,
                 std::size_t limit) = 0;
 
+  /// The users `user` has exchanged messages with, the most recent
+  /// conversation first, at most `limit`.
+  virtual caf::expected<std::vector<user_id>>
+  conversation_peers(user_id user, std::size_t limit) = 0;
+
+  /// The users whose username begins with `prefix`, compared without
+  /// regard to ASCII case, by username, `exclude` left out, at most `limit`.
+  /// `prefix` holds only username characters ([A-Za-z0-9_.-]).
+  virtual caf::expected<std::vector<user_record>>
+  users_by_prefix(const std::string& prefix, user_id exclude,
+                  std::size_t limit) = 0;
+
   /// The newest message id to or from `user` (0 when there is none): where
   /// the user's stream stands.
   virtual caf::expected<message_id> last_message_of(user_id user) = 0;

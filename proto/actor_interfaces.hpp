@@ -40,7 +40,10 @@ using session_actor = caf::typed_actor<
     // user → session (operators): what the connection tells of itself.
     caf::replies_to<describe_atom>::with<connection_info>,
     // user → session (operators): close the connection with 4001.
-    caf::reacts_to<kick_atom>>;
+    caf::reacts_to<kick_atom>,
+    // session → itself: the "start" relayed as this generation has had no
+    // "stop" for limits::typing_expiry; relay one.
+    caf::reacts_to<typing_atom, std::uint64_t>>;
 
 /// One online user on this node (actors/user).
 using user_actor = caf::typed_actor<
@@ -74,6 +77,11 @@ using user_actor = caf::typed_actor<
     // registry → user (operators): close every session with 4001; answers
     // how many there were.
     caf::replies_to<kick_atom>::with<std::uint32_t>,
+    // registry → user: a user this one has a conversation with came online
+    // (true) or went offline everywhere; every session hears of it.
+    caf::reacts_to<presence_atom, user_id, bool>,
+    // registry → user: someone started or stopped typing to this user.
+    caf::reacts_to<typing_atom, typing_notice>,
     // registry → user: no session is left and none is on its way; exit.
     caf::reacts_to<stop_atom>,
     // registry → user (shutdown): answer once everything before this was
@@ -101,6 +109,17 @@ using registry_actor = caf::typed_actor<
     // for its sender's user actor if online and acking (and, in a cluster,
     // for the nodes that hold the sender).
     caf::reacts_to<receipt_atom, std::vector<receipt>>,
+    // user → registry: the user (online here) wants to hear when these
+    // peers come and go; answers those of them online now.
+    caf::replies_to<watch_atom, user_id,
+                    std::vector<user_id>>::with<std::vector<user_id>>,
+    // cluster → registry: the user has a connection on some other node
+    // (true) or on none; with the users here, that makes presence.
+    caf::reacts_to<presence_atom, user_id, bool>,
+    // session → registry: its user started or stopped typing to someone.
+    caf::reacts_to<typing_atom, typing_notice>,
+    // cluster → registry: the same, from a connection on another node.
+    caf::reacts_to<remote_atom, typing_notice>,
     // admin → registry: the user's sessions here as a JSON array ("[]"
     // when the user has none here).
     caf::replies_to<describe_atom, user_id>::with<std::string>,
@@ -174,7 +193,15 @@ using reader_actor = caf::typed_actor<
     // http api → reader: a user's conversations, newest first, whose last
     // message is below the cursor (0 = no cursor), at most `limit`.
     caf::replies_to<inbox_atom, user_id, message_id,
-                    std::uint32_t>::with<std::vector<conversation_summary>>>;
+                    std::uint32_t>::with<std::vector<conversation_summary>>,
+    // user → reader: the user's conversation peers, most recent first, at
+    // most `limit` (whose presence the user hears of).
+    caf::replies_to<peers_atom, user_id,
+                    std::uint32_t>::with<std::vector<user_id>>,
+    // http api → reader: users whose name starts with the prefix (any
+    // case), by name, without `exclude`, at most `limit`.
+    caf::replies_to<search_atom, std::string, user_id,
+                    std::uint32_t>::with<std::vector<user_record>>>;
 
 /// Password hashing off the network threads and scheduler (actors/hashing).
 using hasher_actor = caf::typed_actor<

@@ -24,6 +24,10 @@ using synced_atom = caf::atom_constant<caf::atom("synced")>;
 using confirm_atom = caf::atom_constant<caf::atom("confirm")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using receipt_atom = caf::atom_constant<caf::atom("receipt")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+using typing_atom = caf::atom_constant<caf::atom("typing")>;
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
+using search_atom = caf::atom_constant<caf::atom("search")>;
 
 // Persistence.
 using store_atom = caf::atom_constant<caf::atom("store")>;

@@ -136,6 +136,25 @@ typename Inspector::result_type inspect(Inspector& f, receipt& x) {
            x.read);
 }
 
+/// A typing indicator on its way from a connection of `sender` to the
+/// connections of `recipient`; relayed, never stored.
+struct typing_notice {
+  user_id sender = 0;
+  user_id recipient = 0;
+  bool typing = false; ///< "start" (true) or "stop"
+};
+
+inline bool operator==(const typing_notice& x, const typing_notice& y) {
+  return x.sender == y.sender && x.recipient == y.recipient &&
+         x.typing == y.typing;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, typing_notice& x) {
+  return f(caf::meta::type_name("typing_notice"), x.sender, x.recipient,
+           x.typing);
+}
+
 /// One conversation of a user's inbox (GET /conversations).
 struct conversation_summary {
   user_record peer;

@@ -44,10 +44,12 @@ constexpr error_row table[] = {
     {"overloaded", "the server is busy; retry later", 503},
     {"unavailable", "the database is unavailable; retry later", 503},
     {"internal", "internal error", 500},
+    {"invalid_typing",
+     "typing needs a positive recipient_id and state \"start\" or \"stop\"",
+     400},
 };
 
-static_assert(sizeof(table) / sizeof(table[0]) ==
-                  static_cast<std::size_t>(error_code::internal) + 1,
+static_assert(sizeof(table) / sizeof(table[0]) == error_code_count,
               "every error_code needs exactly one row");
 
 const error_row& row(error_code x) {

@@ -1,6 +1,7 @@
 // The one error enum of Parley and its mapping to wire codes and HTTP status.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -38,7 +39,14 @@ enum class error_code : std::uint8_t {
   overloaded,  ///< a bounded queue is full; try again later
   unavailable, ///< the database cannot be reached right now
   internal,    ///< a bug; logged with details on the node
+  // Appended, so that every code keeps its number between versions of a
+  // cluster in a rolling upgrade.
+  invalid_typing, ///< typing without recipient_id or a "start"/"stop" state
 };
+
+/// How many codes there are (none included).
+constexpr std::size_t error_code_count =
+    static_cast<std::size_t>(error_code::invalid_typing) + 1;
 
 /// The wire spelling of an error code, e.g. "invalid_json".
 const char* wire_code(error_code x);

@@ -32,6 +32,24 @@ constexpr std::size_t max_history_limit = 200;
 constexpr std::size_t default_conversations_limit = 20;
 constexpr std::size_t max_conversations_limit = 100;
 
+/// GET /users?prefix=: a prefix of 2-32 username characters, at most this
+/// many users in the answer.
+constexpr std::size_t min_user_search_prefix_chars = 2;
+constexpr std::size_t max_user_search_results = 20;
+
+/// Presence: a user hears of this many of their most recent conversation
+/// peers coming and going (and of each, once, on connect).
+constexpr std::size_t max_presence_peers = 500;
+
+/// Typing frames a connection may send: a burst of this many, then one
+/// per typing_refill; more are dropped (typing is advisory).
+constexpr std::size_t typing_burst = 5;
+constexpr std::chrono::milliseconds typing_refill{1000};
+
+/// A "start" that no "stop" follows ends by itself after this long: the
+/// server sends the "stop" (also when the connection closes).
+constexpr std::chrono::seconds typing_expiry{5};
+
 /// Receipts replayed to a client that resumes: for this many readers of
 /// the user's messages, the most recent first.
 constexpr std::size_t max_replayed_receipt_readers = 200;

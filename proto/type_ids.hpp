@@ -45,4 +45,8 @@ CAF_ADD_TYPE_ID(parley, (parley::registry_actor))
 CAF_ADD_TYPE_ID(parley, (parley::connection_info))
 CAF_ADD_TYPE_ID(parley, (std::vector<std::string>))
 
+// The web client's search, presence and typing (appended, as above).
+CAF_ADD_TYPE_ID(parley, (std::vector<parley::user_record>))
+CAF_ADD_TYPE_ID(parley, (parley::typing_notice))
+
 CAF_END_TYPE_ID_BLOCK(parley)

@@ -65,6 +65,20 @@ void publish_behind(self_pointer self) {
   self->state.view->set_behind(std::move(names));
 }
 
+/// The registry hears when a user is first held by some peer, or by none
+/// any more: with its own users, that makes the user's presence.
+void tell_elsewhere(self_pointer self, user_id user, bool there) {
+  if (self->state.registry)
+    self->send(self->state.registry, presence_atom::value, user, there);
+}
+
+/// The peer in slot `index` holds `user`.
+void add_holder(self_pointer self, user_id user, std::size_t index) {
+  auto& mask = self->state.directory[user];
+  if (mask == 0) tell_elsewhere(self, user, true);
+  mask |= peer_mask{1} << index;
+}
+
 /// Forgets a peer: its slot and its users in the directory. `why` is the
 /// reason operators see (cluster_history), e.g. remote_link_unreachable.
 void drop(self_pointer self, std::size_t index, const std::string& why) {
@@ -79,7 +93,12 @@ void drop(self_pointer self, std::size_t index, const std::string& why) {
   auto bit = peer_mask{1} << index;
   for (auto i = st.directory.begin(); i != st.directory.end();) {
     i->second &= ~bit;
-    i = i->second == 0 ? st.directory.erase(i) : std::next(i);
+    if (i->second != 0) {
+      ++i;
+      continue;
+    }
+    tell_elsewhere(self, i->first, false);
+    i = st.directory.erase(i);
   }
   publish_view(self);
   publish_behind(self);
@@ -122,9 +141,8 @@ std::optional<std::size_t> link(self_pointer self, const std::string& name,
 
 void learn_users(self_pointer self, std::size_t index,
                  const std::vector<user_id>& users) {
-  auto bit = peer_mask{1} << index;
   for (auto user : users)
-    self->state.directory[user] |= bit;
+    add_holder(self, user, index);
 }
 
 /// A node that left the members table is reported again as unreachable if
@@ -405,8 +423,7 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
       },
       [self](here_atom, const std::string& node, user_id user, bool) {
         // A request: the announcing node waits for the answer.
-        if (auto index = index_of(self, node))
-          self->state.directory[user] |= peer_mask{1} << *index;
+        if (auto index = index_of(self, node)) add_holder(self, user, *index);
         return true; // else its hello will list the user
       },
       [self](stop_atom, const std::string& node, user_id user) {
@@ -415,7 +432,24 @@ caf::behavior peers_impl(self_pointer self, caf::io::middleman_actor connector,
         auto i = dir.find(user);
         if (!index || i == dir.end()) return;
         i->second &= ~(peer_mask{1} << *index);
-        if (i->second == 0) dir.erase(i);
+        if (i->second != 0) return;
+        dir.erase(i);
+        tell_elsewhere(self, user, false);
+      },
+      [self](typing_atom, const typing_notice& notice) {
+        // To the peers that hold the recipient; nowhere if none does.
+        auto& dir = self->state.directory;
+        auto i = dir.find(notice.recipient);
+        if (i == dir.end()) return;
+        auto mask = i->second;
+        for (std::size_t index = 0; mask != 0; ++index, mask >>= 1)
+          if ((mask & 1) != 0 && self->state.slots[index])
+            self->send(self->state.slots[index]->handle, remote_atom::value,
+                       notice);
+      },
+      [self](remote_atom, const typing_notice& notice) {
+        if (self->state.registry)
+          self->send(self->state.registry, remote_atom::value, notice);
       },
       [self](remote_atom, const chat_message& msg) {
         count_received(

@@ -21,6 +21,7 @@
 //                                            peer knows) or stopped
 //     (route_atom, chat_message)             committed here: to the peers
 //     (receipt_atom, vector<receipt>)        to the peers of their senders
+//     (typing_atom, typing_notice)           to the peers of its recipient
 //     (links_atom) -> std::set<string>       names of the linked peers
 //     (admin_atom, actor)                    the node's admin actor
 //     (admin_atom, links_atom) -> (vector<string>, vector<actor>)
@@ -32,12 +33,17 @@
 //   from peers:
 //     (hello_atom, name, incarnation, vector<user_id> users, bool answer)
 //     (here_atom, name, user_id, bool online) -> bool
-//     (remote_atom, chat_message), (remote_atom, vector<receipt>)
+//     (remote_atom, chat_message), (remote_atom, vector<receipt>),
+//     (remote_atom, typing_notice)
 //     (done_atom, uint64 received)           flow control: how many routes
 //                                            the peer has taken so far
 //     (resync_atom)                          routes to this node were
 //                                            dropped: read what is missing
 //     (bye_atom, name)                       the peer is shutting down
+//
+// Presence: the registry hears (presence_atom, user, true) when some peer
+// first holds a user and (presence_atom, user, false) when none does any
+// more (the user left it, or the node was lost).
 //
 // Flow control: BASP has no backpressure, so a peer that falls behind (a
 // slow or frozen process) would grow the sender's buffers without bound.

@@ -22,7 +22,8 @@ const char* route_label(http_route route) {
   // In enum order.
   static constexpr const char* labels[] = {
       "/users",         "/login",   "/users/{username}", "/messages",
-      "/conversations", "/healthz", "/readyz",           "other",
+      "/conversations", "/healthz", "/readyz",           "web",
+      "other",
   };
   static_assert(sizeof(labels) / sizeof(labels[0]) == http_routes,
                 "every route needs exactly one label");

@@ -13,8 +13,7 @@
 namespace parley::metrics {
 
 /// One counter per error code, indexed by the code.
-using error_counters =
-    std::array<counter, static_cast<std::size_t>(error_code::internal) + 1>;
+using error_counters = std::array<counter, error_code_count>;
 
 /// The kinds of actor a node counts (parley_actors and the unexpected and
 /// abnormal-exit counters). `cluster`: the peers and membership actors;
@@ -51,6 +50,7 @@ enum class http_route : std::uint8_t {
   conversations, ///< GET /conversations
   healthz,
   readyz,
+  web,   ///< GET of the web client's files (/, /js/..., ...)
   other, ///< no route matched, or the request could not be read
 };
 
@@ -63,7 +63,7 @@ const char* route_label(http_route route);
 
 /// The HTTP statuses the API answers with, in the order of their counters;
 /// any other status is counted in a last slot, "other".
-constexpr std::array<int, 10> http_statuses{200, 201, 400, 401, 404,
+constexpr std::array<int, 11> http_statuses{200, 201, 304, 400, 401, 404,
                                             405, 409, 413, 500, 503};
 
 /// A request counter per route and status (the last: any other status).

@@ -64,6 +64,17 @@ reader_impl(self_pointer self, std::shared_ptr<persistence::store> db) {
             std::min<std::size_t>(limit, limits::max_conversations_limit);
         return reply(self->state.db->conversations(user, cursor, rows));
       },
+      [self](peers_atom, user_id user,
+             std::uint32_t limit) -> caf::result<std::vector<user_id>> {
+        auto rows = std::min<std::size_t>(limit, limits::max_presence_peers);
+        return reply(self->state.db->conversation_peers(user, rows));
+      },
+      [self](search_atom, const std::string& prefix, user_id exclude,
+             std::uint32_t limit) -> caf::result<std::vector<user_record>> {
+        auto rows =
+            std::min<std::size_t>(limit, limits::max_user_search_results);
+        return reply(self->state.db->users_by_prefix(prefix, exclude, rows));
+      },
   };
 }
 

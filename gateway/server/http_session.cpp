@@ -93,14 +93,15 @@ private:
     auto& req = parser_->get();
     api_request request{std::string{req.method_string()},
                         std::string{req.target()}, std::move(req.body()),
-                        std::string{req[http::field::authorization]}};
+                        std::string{req[http::field::authorization]},
+                        std::string{req[http::field::if_none_match]}};
     keep_alive_ = req.keep_alive();
     version_ = req.version();
     auto respond = [self = shared_from_this()](api_reply reply) {
       net::post(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable {
                   self->write(reply.status, std::move(reply.body),
-                              reply.content_type);
+                              reply.content_type, reply.headers);
                 });
     };
     if (role_ == http_role::admin)
@@ -109,12 +110,17 @@ private:
       handle_api_request(node_, std::move(request), std::move(respond));
   }
 
-  void write(int status, std::string body,
-             const std::string& content_type = "application/json") {
+  void
+  write(int status, std::string body,
+        const std::string& content_type = "application/json",
+        const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(status), version_);
     res->set(http::field::server, "parley");
-    res->set(http::field::content_type, content_type);
+    // A 304 has no body, so no content type either.
+    if (status != 304) res->set(http::field::content_type, content_type);
+    for (const auto& [name, value] : headers)
+      res->set(name, value);
     res->keep_alive(keep_alive_);
     res->body() = std::move(body);
     res->prepare_payload();

@@ -82,6 +82,12 @@ ALTER TABLE messages DROP CONSTRAINT messages_sender_id_client_msg_id_key;
 
 } // namespace
 
+// GET /users?prefix= asks for lower(username) LIKE 'abc%';
+// text_pattern_ops lets a B-tree answer that under any database collation.
+constexpr const char* username_prefix_index = R"sql(
+CREATE INDEX users_username_prefix ON users (lower(username) text_pattern_ops);
+)sql";
+
 const migration_plan& postgresql_migrations() {
   // Nodes of a cluster may start together against one database; the
   // transaction-scoped advisory lock makes the second wait for the first and
@@ -99,6 +105,7 @@ const migration_plan& postgresql_migrations() {
           {5, "receipts per conversation", {conversation_cursors}},
           {6, "cluster members and presence per node", {cluster_membership}},
           {7, "commit markers instead of server keys", {commit_markers}},
+          {8, "user search by name prefix", {username_prefix_index}},
       },
   };
   return plan;

@@ -45,6 +45,12 @@ UPDATE messages SET client_msg_id = NULL
   WHERE substr(client_msg_id, 1, 1) = char(31);
 )sql";
 
+// GET /users?prefix= asks for username LIKE 'abc%', which SQLite compares
+// without case and answers from an index only if that index is NOCASE.
+constexpr const char* username_prefix_index = R"sql(
+CREATE INDEX users_username_nocase ON users (username COLLATE NOCASE);
+)sql";
+
 } // namespace
 
 const migration_plan& sqlite_migrations() {
@@ -60,6 +66,7 @@ const migration_plan& sqlite_migrations() {
           {3, "delivery cursors per device", {device_cursors}},
           {4, "receipts per conversation", {conversation_cursors}},
           {5, "commit markers instead of server keys", {commit_markers}},
+          {6, "user search by name prefix", {username_prefix_index}},
       },
   };
   return plan;

@@ -77,6 +77,13 @@ std::string postgresql_store::in_id_list(const std::string& column) const {
                   "json_array_elements_text(CAST(:ids AS JSON)))";
 }
 
+// PostgreSQL's LIKE minds case; the expression matches the index
+// users_username_prefix (migration 6), whose text_pattern_ops answers a
+// prefix LIKE under any collation.
+std::string postgresql_store::username_prefix_match() const {
+  return "lower(username) LIKE :pattern ESCAPE '\\'";
+}
+
 error_code postgresql_store::code_for(const std::exception& e) const {
   auto error = dynamic_cast<const soci::postgresql_soci_error*>(&e);
   if (error == nullptr) return error_code::internal;

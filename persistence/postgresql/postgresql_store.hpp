@@ -23,6 +23,7 @@ protected:
   void write(const write_batch& batch, const std::vector<std::size_t>& rows,
              std::vector<insert_outcome>& outcomes) override;
   std::string in_id_list(const std::string& column) const override;
+  std::string username_prefix_match() const override;
   error_code code_for(const std::exception& e) const override;
 
 private:

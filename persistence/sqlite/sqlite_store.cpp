@@ -89,6 +89,12 @@ std::string sqlite_store::in_id_list(const std::string& column) const {
   return column + " IN (SELECT value FROM json_each(:ids))";
 }
 
+// SQLite's LIKE ignores ASCII case by itself and, with ESCAPE, can still
+// read the users_username_nocase index (migration 6).
+std::string sqlite_store::username_prefix_match() const {
+  return "username LIKE :pattern ESCAPE '\\'";
+}
+
 error_code sqlite_store::code_for(const std::exception& e) const {
   auto error = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
   if (error == nullptr) return error_code::internal;

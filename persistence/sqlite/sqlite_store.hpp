@@ -17,6 +17,7 @@ public:
 
 protected:
   std::string in_id_list(const std::string& column) const override;
+  std::string username_prefix_match() const override;
   error_code code_for(const std::exception& e) const override;
 };
 

@@ -17,6 +17,7 @@ constexpr std::string_view private_message_type = "private_message";
 constexpr std::string_view sync_type = "sync";
 constexpr std::string_view ack_type = "ack";
 constexpr std::string_view read_type = "read";
+constexpr std::string_view typing_type = "typing";
 
 // Decoding uses memory on the stack for the DOM and the parser's stack: a
 // typical chat frame fits, so decoding allocates nothing (a default
@@ -145,6 +146,18 @@ client_frame decode_read(const Value& frame, std::string client_msg_id) {
   return read_frame{*peer, up_to->GetInt64()};
 }
 
+client_frame decode_typing(const Value& frame, std::string client_msg_id) {
+  auto recipient = positive_int64(find(frame, "recipient_id"));
+  const Value* state = find(frame, "state");
+  auto said = state != nullptr && state->IsString() ? view_of(*state)
+                                                    : std::string_view{};
+  if (!recipient || (said != "start" && said != "stop"))
+    return rejected_frame{error_code::invalid_typing,
+                          default_message(error_code::invalid_typing),
+                          std::move(client_msg_id)};
+  return typing_frame{*recipient, said == "start"};
+}
+
 client_frame decode_sync(const Value& frame, std::string client_msg_id) {
   const Value* after = find(frame, "after_id");
   if (after == nullptr || !after->IsInt64() || after->GetInt64() < 0)
@@ -180,7 +193,7 @@ client_frame decode_client_frame(std::string_view text,
                           default_message(error_code::missing_type), id.value};
   auto name = view_of(*type);
   if (name != private_message_type && name != sync_type && name != ack_type &&
-      name != read_type)
+      name != read_type && name != typing_type)
     return rejected_frame{error_code::unknown_type,
                           "unknown frame type \"" + echo_of(name) + "\"",
                           id.value};
@@ -191,6 +204,7 @@ client_frame decode_client_frame(std::string_view text,
   if (name == sync_type) return decode_sync(doc, std::move(id.value));
   if (name == ack_type) return decode_ack(doc, std::move(id.value));
   if (name == read_type) return decode_read(doc, std::move(id.value));
+  if (name == typing_type) return decode_typing(doc, std::move(id.value));
   return decode_private_message(doc, bounds, std::move(id.value));
 }
 

@@ -37,6 +37,13 @@ struct read_frame {
   message_id up_to_id = 0;
 };
 
+/// {"type":"typing","recipient_id":R,"state":"start"|"stop"}: the client's
+/// user started or stopped typing to R (relayed, never stored).
+struct typing_frame {
+  user_id recipient_id = 0;
+  bool typing = false; ///< "start"
+};
+
 /// A frame that failed validation; client_msg_id is echoed when the frame
 /// carried a usable one.
 struct rejected_frame {
@@ -47,7 +54,7 @@ struct rejected_frame {
 
 /// What a text frame decodes to.
 using client_frame = std::variant<private_message_frame, sync_frame, ack_frame,
-                                  read_frame, rejected_frame>;
+                                  read_frame, typing_frame, rejected_frame>;
 
 /// Bounds applied while decoding (from the command line).
 struct frame_limits {

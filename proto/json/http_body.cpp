@@ -101,6 +101,22 @@ std::string encode_user_with_status(const user_record& x) {
   return out.text();
 }
 
+std::string encode_user_list(const std::vector<user_record>& users) {
+  detail::compact_writer out;
+  out.open_object();
+  out.open_array("users");
+  for (const auto& x : users) {
+    out.open_object();
+    out.member("id", x.id);
+    out.member("username", x.username);
+    out.member("status", x.status);
+    out.close_object();
+  }
+  out.close_array();
+  out.close_object();
+  return out.text();
+}
+
 std::string encode_login(std::string_view token, timestamp_ms expires_at,
                          const user_record& user) {
   detail::compact_writer out;

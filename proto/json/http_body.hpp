@@ -31,6 +31,9 @@ std::string encode_user(const user_record& x);
 /// {"id","username","status"}
 std::string encode_user_with_status(const user_record& x);
 
+/// {"users":[{"id","username","status"}]} (GET /users?prefix=).
+std::string encode_user_list(const std::vector<user_record>& users);
+
 /// {"access_token","expires_at","user":{"id","username"}}; expires_at is
 /// RFC 3339 UTC.
 std::string encode_login(std::string_view token, timestamp_ms expires_at,

@@ -73,6 +73,26 @@ std::string encode_sync_complete(message_id last_id) {
   return out.text();
 }
 
+std::string encode_presence(user_id user, bool online) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "presence");
+  out.member("user_id", user);
+  out.member("status", online ? "online" : "offline");
+  out.close_object();
+  return out.text();
+}
+
+std::string encode_typing(user_id sender, bool typing) {
+  detail::compact_writer out;
+  out.open_object();
+  out.member("type", "typing");
+  out.member("sender_id", sender);
+  out.member("state", typing ? "start" : "stop");
+  out.close_object();
+  return out.text();
+}
+
 std::string encode_error_frame(error_code code, std::string_view message,
                                std::string_view client_msg_id) {
   detail::compact_writer out;

@@ -29,6 +29,13 @@ std::string encode_receipt(const receipt& x);
 /// {"type":"sync_complete","last_id":N}
 std::string encode_sync_complete(message_id last_id);
 
+/// {"type":"presence","user_id","status":"online"|"offline"}: a user the
+/// connection's user has a conversation with came or went.
+std::string encode_presence(user_id user, bool online);
+
+/// {"type":"typing","sender_id","state":"start"|"stop"}
+std::string encode_typing(user_id sender, bool typing);
+
 /// {"type":"error","code","message","client_msg_id"?}
 std::string encode_error_frame(error_code code, std::string_view message,
                                std::string_view client_msg_id = {});

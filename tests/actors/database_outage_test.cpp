@@ -102,6 +102,15 @@ public:
                std::size_t limit) override {
     return real_->conversation(a, b, before, limit);
   }
+  caf::expected<std::vector<user_id>>
+  conversation_peers(user_id user, std::size_t limit) override {
+    return real_->conversation_peers(user, limit);
+  }
+  caf::expected<std::vector<user_record>>
+  users_by_prefix(const std::string& prefix, user_id exclude,
+                  std::size_t limit) override {
+    return real_->users_by_prefix(prefix, exclude, limit);
+  }
 
 private:
   static caf::error lost() {

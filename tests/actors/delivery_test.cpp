@@ -267,6 +267,18 @@ registry_actor::behavior_type late_registry(registry_actor::pointer self,
         self->send(real, remote_atom::value, receipts);
       },
       [=](resync_atom) { self->send(real, resync_atom::value); },
+      [=](watch_atom, user_id user, const std::vector<user_id>& peers) {
+        return self->delegate(real, watch_atom::value, user, peers);
+      },
+      [=](presence_atom, user_id user, bool elsewhere) {
+        self->send(real, presence_atom::value, user, elsewhere);
+      },
+      [=](typing_atom, const typing_notice& notice) {
+        self->send(real, typing_atom::value, notice);
+      },
+      [=](remote_atom, const typing_notice& notice) {
+        self->send(real, remote_atom::value, notice);
+      },
       [=](describe_atom, user_id user) {
         return self->delegate(real, describe_atom::value, user);
       },
