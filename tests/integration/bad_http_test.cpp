@@ -63,8 +63,9 @@ void check_refused_or_closed(const std::string& reply) {
 
 TEST_CASE("an unknown route gets 404 with a JSON error") {
   running_node node;
-  for (std::string target : {"/", "/nope", "/users/", "/users/alice/extra",
-                             "/healthz/x", "/ws", "/messages/1", "/USERS"})
+  for (std::string target :
+       {"/index.htm", "/nope", "/users/", "/users/alice/extra", "/healthz/x",
+        "/ws", "/messages/1", "/USERS"})
     check_error(node.get(target), 404, "not_found");
   check_error(node.post("/nope", "{}"), 404, "not_found");
 }
@@ -77,7 +78,7 @@ TEST_CASE("a known route with the wrong method gets 405 with a JSON error") {
     check_error(http_request("127.0.0.1", node.port(), method, target, "{}"),
                 405, "method_not_allowed");
   };
-  call("GET", "/users");
+  call("PUT", "/users");
   call("DELETE", "/users");
   call("GET", "/login");
   call("PUT", "/login");

@@ -67,15 +67,20 @@ std::unique_ptr<ws_client> connect_with_query_token(const running_node& node,
 }
 
 rapidjson::Document next_frame(ws_client& ws) {
-  auto text = ws.read_text(frame_timeout);
-  if (!text)
-    throw std::runtime_error("no frame within " +
-                             std::to_string(frame_timeout.count()) + " s");
-  rapidjson::Document frame;
-  frame.Parse(text->data(), text->size());
-  if (frame.HasParseError() || !frame.IsObject())
-    throw std::runtime_error("frame is not a JSON object: " + *text);
-  return frame;
+  for (;;) {
+    auto text = ws.read_text(frame_timeout);
+    if (!text)
+      throw std::runtime_error("no frame within " +
+                               std::to_string(frame_timeout.count()) + " s");
+    rapidjson::Document frame;
+    frame.Parse(text->data(), text->size());
+    if (frame.HasParseError() || !frame.IsObject())
+      throw std::runtime_error("frame is not a JSON object: " + *text);
+    // Presence frames come whenever a peer comes or goes, outside the
+    // stream of messages these helpers read (presence_typing_test.cpp
+    // reads them).
+    if (type_of(frame) != "presence") return frame;
+  }
 }
 
 rapidjson::Document expect_next(ws_client& ws, const std::string& type,

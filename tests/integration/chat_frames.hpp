@@ -40,8 +40,9 @@ std::unique_ptr<ws_client>
 connect_with_query_token(const running_node& node, const logged_in_user& user,
                          const std::string& query = {});
 
-/// The next frame as a JSON object; throws std::runtime_error when none
-/// arrives within frame_timeout or it is not a JSON object.
+/// The next frame as a JSON object, presence frames skipped; throws
+/// std::runtime_error when none arrives within frame_timeout or it is not
+/// a JSON object.
 rapidjson::Document next_frame(ws_client& ws);
 
 /// The next frame, which must have type `type` and, unless `id` is -1,

@@ -4,48 +4,12 @@
 // missed, once; a reload keeps the conversation; and the same across a
 // two-node cluster with each browser on its own node. Run by
 // tests/web/run.mjs (meson test "web client in Chromium").
-import { launchBrowser, screenshot } from './support/browser.mjs';
-import { ChatPage } from './support/chat_page.mjs';
-import { startRelay } from './support/network_cut.mjs';
+import { screenshot } from './support/browser.mjs';
 import { expect } from './support/expect.mjs';
-import { backend, freshDatabase, makeScratch, startNode } from './support/node_process.mjs';
+import { startRelay } from './support/network_cut.mjs';
+import { backend } from './support/node_process.mjs';
 import { check, test } from './support/runner.mjs';
-
-/// Runs `body(nodes, browser)` with `count` nodes on one fresh database
-/// (a cluster when count > 1) and a browser; stops all of it afterwards.
-async function withNodes(count, body) {
-  const scratch = makeScratch();
-  const nodes = [];
-  let browser = null;
-  try {
-    const db = freshDatabase(scratch, count > 1 ? 'postgresql' : backend());
-    for (let i = 0; i < count; i += 1) {
-      const args = ['--db', db, '--token-key-file', scratch.keyFile];
-      if (count > 1) args.push('--cluster-listen', '127.0.0.1:0', '--node-name', `node${i}`);
-      nodes.push(await startNode(args));
-    }
-    browser = await launchBrowser();
-    await body(nodes, browser);
-  } catch (error) {
-    for (const [i, node] of nodes.entries()) error.message += `\n--- node${i} log:\n${node.log()}`;
-    throw error;
-  } finally {
-    if (browser) await browser.close();
-    await Promise.all(nodes.map((node) => node.stop()));
-    scratch.cleanup();
-  }
-}
-
-/// A person in a browser context of their own (own storage, own tab).
-async function person(browser, viewport = { width: 1100, height: 720 }) {
-  const context = await browser.newContext({ viewport });
-  return new ChatPage(await context.newPage());
-}
-
-/// The presence dot of `peer` in the conversation list.
-function dotOf(chat, peer) {
-  return chat.page.locator(`[data-testid="conversation"][data-peer="${peer}"] [data-testid="presence"]`);
-}
+import { dotOf, logIn, person, withNodes } from './support/scenario.mjs';
 
 /// Alice and Bob chat both ways through `nodeA` and `nodeB`: ticks,
 /// unread badge, presence and typing, as each of them sees it.
@@ -84,11 +48,7 @@ test('two people sign up, find each other and chat both ways with ticks, ' +
     await chatBothWays(alice, bob, { shots: true });
     await screenshot(bob.page, 'conversation');
     const phone = await person(browser, { width: 390, height: 780 });
-    await phone.page.goto(node.url);
-    await phone.byTestId('username').fill('bob');
-    await phone.byTestId('password').fill('password123');
-    await phone.byTestId('login').click();
-    await expect(phone.byTestId('me'), 'Bob on his phone').toHaveText('bob');
+    await logIn(phone, node.url, 'bob');
     await phone.openConversation('alice');
     await expect(phone.messages('Hello Al'), "Bob's phone has the chat").toHaveCount(1);
     await screenshot(phone.page, 'phone');
