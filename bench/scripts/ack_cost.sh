@@ -84,7 +84,13 @@ ack_cost_backend() {
   parley_bin=$(ack_cost_node "$maker")
   start_server parley "$port" "$(ack_cost_db "$backend" ack_base)" \
     "$results_dir/$backend-base.log"
-  for group in plain ack; do
+  # Only the user groups the configurations use (--plain: no acking runs).
+  local groups=() config_users
+  for config in "${configs[@]}"; do
+    config_users=${config##*:}
+    [[ " ${groups[*]} " == *" $config_users "* ]] || groups+=("$config_users")
+  done
+  for group in "${groups[@]}"; do
     run_tool "$backend-$group" users 1 conns --target "127.0.0.1:$port" \
       --users "$traffic_users" --user-prefix "${group}_" --hold 0 \
       --users-file "$bench_work/users-$backend-$group.txt" --drain "$drain_s"
