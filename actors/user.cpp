@@ -133,6 +133,7 @@ void attach(self_pointer self, session_actor& session, stream_options& stream) {
   entry.device = std::move(stream.device);
   entry.acks = stream.acks;
   self->state.sessions.push_back(std::move(entry));
+  if (stream.acks) want_presence(self);
   greet(self, self->state.sessions.back());
   resume_from(self, self->state.sessions.back(), stream.since);
 }
@@ -317,7 +318,6 @@ user_actor::behavior_type user_impl(self_pointer self, user_id id,
     note_exit(self, metrics::actor_kind::user, msg.source, msg.reason);
     detach(self, msg.source);
   });
-  load_peers(self);
   return {
       [self](attach_atom, session_actor& session, stream_options& stream) {
         attach(self, session, stream);

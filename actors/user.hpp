@@ -71,12 +71,14 @@ struct user_state {
   bool chained = false;
   user_stream_order order;
   bool gap_read_scheduled = false;
-  /// Presence (actors/user_presence): the peers of the user's
-  /// conversations, those of them online as far as the sessions were told,
-  /// and whether the database's list of them has been read.
+  /// Presence (actors/user_presence), kept only once a session that hears
+  /// of it (acks=1) attached: the peers of the user's conversations, those
+  /// of them online as far as the sessions were told, and whether the
+  /// database's list of them has been read.
+  bool presence_wanted = false;
+  bool peers_loaded = false;
   std::unordered_set<user_id> peers;
   std::unordered_set<user_id> online_peers;
-  bool peers_loaded = false;
   static inline const char* name = "user";
 };
 

@@ -62,8 +62,10 @@ void watch(user_pointer self, std::vector<user_id> peers) {
 
 } // namespace
 
-void load_peers(user_pointer self) {
+void want_presence(user_pointer self) {
   auto& st = self->state;
+  if (st.presence_wanted) return;
+  st.presence_wanted = true;
   self->request(st.reader, presence_timeout, peers_atom::value, st.id,
                 static_cast<std::uint32_t>(limits::max_presence_peers))
       .then(
@@ -86,7 +88,8 @@ void load_peers(user_pointer self) {
 
 void note_peer(user_pointer self, user_id peer) {
   auto& st = self->state;
-  if (peer == st.id || !st.peers.insert(peer).second) return;
+  if (!st.presence_wanted || peer == st.id || !st.peers.insert(peer).second)
+    return;
   if (st.peers_loaded) watch(self, {peer});
 }
 

@@ -6,17 +6,18 @@
 
 namespace parley {
 
-/// Reads the user's conversation peers and asks the registry to tell of
-/// their coming and going; then every session hears, once, of each peer's
-/// state.
-void load_peers(user_pointer self);
+/// The first session that hears of presence (acks=1) attached: reads the
+/// user's conversation peers and asks the registry to tell of their coming
+/// and going; then every session hears, once, of each peer's state. Users
+/// with plain connections only never pay for presence.
+void want_presence(user_pointer self);
 
 /// A routed message with `peer`: a new conversation is watched from now on,
 /// and the sessions hear of the peer's state.
 void note_peer(user_pointer self, user_id peer);
 
 /// A session that just attached hears of each peer's state (if the peers
-/// are known yet; otherwise load_peers tells it).
+/// are known yet; otherwise want_presence tells it once they are).
 void greet(user_pointer self, attached_session& entry);
 
 /// A watched peer came online or went offline everywhere.
