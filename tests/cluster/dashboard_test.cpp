@@ -21,13 +21,6 @@ using namespace parley::testing;
 
 namespace {
 
-/// Node i's admin listener as a scrape target.
-std::string admin_target(test_cluster& cluster, std::size_t i) {
-  auto port = cluster.node(i).admin_port();
-  if (!port) throw std::runtime_error("a node without an admin listener");
-  return "127.0.0.1:" + std::to_string(*port);
-}
-
 /// The series node i's /metrics offers now.
 std::set<std::string> exported_by(test_cluster& cluster, std::size_t i) {
   auto page = http_request("127.0.0.1", *cluster.node(i).admin_port(), "GET",
@@ -36,13 +29,6 @@ std::set<std::string> exported_by(test_cluster& cluster, std::size_t i) {
     throw std::runtime_error("node" + std::to_string(i) + "'s /metrics said " +
                              std::to_string(page.status));
   return exported_series(page.body);
-}
-
-std::string joined(const std::set<std::string>& names) {
-  std::string text;
-  for (const auto& name : names)
-    text += (text.empty() ? "" : ", ") + name;
-  return text;
 }
 
 /// Sends one message from `from` to `to` and waits until both saw it.
@@ -64,8 +50,8 @@ TEST_CASE("every panel of the dashboard, the Cluster row's included, "
   REQUIRE(board.problems.empty());
 
   test_cluster cluster{3};
-  auto node0 = admin_target(cluster, 0);
-  auto node1 = admin_target(cluster, 1);
+  auto node0 = cluster.admin_target(0);
+  auto node1 = cluster.admin_target(1);
   prometheus_server prometheus{{{node0, node1}}};
   INFO("prometheus log:\n" << prometheus.log());
 

@@ -13,7 +13,8 @@ TEST_CASE("three nodes find each other through the database and say so on "
           "/readyz") {
   test_cluster cluster{3};
   for (std::size_t i = 0; i < 3; ++i) {
-    auto response = http_request("127.0.0.1", cluster.port(i), "GET", "/readyz");
+    auto response =
+        http_request("127.0.0.1", cluster.port(i), "GET", "/readyz");
     CHECK(response.status == 200);
     CHECK(response.body.find("\"status\":\"ready\"") != std::string::npos);
     CHECK(response.body.find("\"node\":\"node" + std::to_string(i) + "\"") !=

@@ -20,7 +20,8 @@ TEST_CASE("a message crosses nodes to every connection of both users, once") {
   auto bob_2 = cluster.connect(2, bob);
   for (int round = 0; round < 2; ++round) {
     auto content = "hello " + std::to_string(round);
-    alice_0->send_text(send_frame(bob.id, content, "k" + std::to_string(round)));
+    alice_0->send_text(
+        send_frame(bob.id, content, "k" + std::to_string(round)));
     auto sent = next_message_frame(*alice_0);
     CHECK(sent.type == "message_sent");
     CHECK(sent.client_msg_id == "k" + std::to_string(round));

@@ -7,37 +7,9 @@
 #include <doctest/doctest.h>
 
 #include "tests/cluster/test_cluster.hpp"
-#include "tests/support/json_body.hpp"
+#include "tests/support/live_frames.hpp"
 
 using namespace parley::testing;
-
-namespace {
-
-/// A predicate for a frame of `type` whose `key` is `id` and whose `field`
-/// is `value`.
-ws_client::message_predicate frame_is(const std::string& type,
-                                      const std::string& key, std::int64_t id,
-                                      const std::string& field,
-                                      const std::string& value) {
-  return [=](const std::string& text) {
-    auto frame = parse_json(text);
-    return string_member(frame, "type") == type &&
-           int_member(frame, key.c_str()) == id &&
-           string_member(frame, field.c_str()) == value;
-  };
-}
-
-ws_client::message_predicate presence_is(std::int64_t user,
-                                         const std::string& status) {
-  return frame_is("presence", "user_id", user, "status", status);
-}
-
-std::string typing(std::int64_t recipient, const std::string& state) {
-  return R"({"type":"typing","recipient_id":)" + std::to_string(recipient) +
-         R"(,"state":")" + state + R"("})";
-}
-
-} // namespace
 
 TEST_CASE("a peer on another node is seen coming, typing, leaving and lost "
           "with its node") {
@@ -60,14 +32,11 @@ TEST_CASE("a peer on another node is seen coming, typing, leaving and lost "
   CHECK(bob_ws->read_until(presence_is(alice.id, "online"),
                            cluster_frame_timeout));
 
-  bob_ws->send_text(typing(alice.id, "start"));
-  CHECK(alice_ws->read_until(
-      frame_is("typing", "sender_id", bob.id, "state", "start"),
-      cluster_frame_timeout));
-  bob_ws->send_text(typing(alice.id, "stop"));
-  CHECK(alice_ws->read_until(
-      frame_is("typing", "sender_id", bob.id, "state", "stop"),
-      cluster_frame_timeout));
+  bob_ws->send_text(typing_frame(alice.id, "start"));
+  CHECK(
+      alice_ws->read_until(typing_is(bob.id, "start"), cluster_frame_timeout));
+  bob_ws->send_text(typing_frame(alice.id, "stop"));
+  CHECK(alice_ws->read_until(typing_is(bob.id, "stop"), cluster_frame_timeout));
 
   bob_ws->close();
   CHECK(alice_ws->read_until(presence_is(bob.id, "offline"),

@@ -14,18 +14,11 @@ using namespace parley::testing;
 
 namespace {
 
-/// Node i's admin listener as a scrape target (Prometheus's `instance`).
-std::string admin_target(test_cluster& cluster, std::size_t i) {
-  auto port = cluster.node(i).admin_port();
-  if (!port) throw std::runtime_error("a node without an admin listener");
-  return "127.0.0.1:" + std::to_string(*port);
-}
-
 /// A Prometheus scraping both nodes of `cluster`, once it saw both up.
 struct scraped_pair {
   explicit scraped_pair(test_cluster& cluster)
-      : node0(admin_target(cluster, 0))
-      , node1(admin_target(cluster, 1))
+      : node0(cluster.admin_target(0))
+      , node1(cluster.admin_target(1))
       , prometheus({{node0, node1}}) {}
 
   /// Waits until `up` is `value0` for node 0 and `value1` for node 1.

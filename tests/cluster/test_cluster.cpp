@@ -56,6 +56,12 @@ test_cluster::node_args(const std::string& name) const {
   return args;
 }
 
+std::string test_cluster::admin_target(std::size_t i) {
+  auto admin = node(i).admin_port();
+  if (!admin) throw std::runtime_error("a node without an admin listener");
+  return "127.0.0.1:" + std::to_string(*admin);
+}
+
 std::size_t test_cluster::add_node() {
   auto index = nodes_.size();
   nodes_.push_back(std::make_unique<node_process>(

@@ -38,6 +38,10 @@ public:
   /// Node i's public port.
   unsigned short port(std::size_t i) { return node(i).port(); }
 
+  /// Node i's admin listener as HOST:PORT (a Prometheus scrape target);
+  /// throws when it has none.
+  std::string admin_target(std::size_t i);
+
   /// The database every node shares.
   const std::string& db_url() const { return database_.url(); }
 

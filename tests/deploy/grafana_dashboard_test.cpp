@@ -46,13 +46,6 @@ struct admin_node {
   }
 };
 
-std::string joined(const std::set<std::string>& names) {
-  std::string text;
-  for (const auto& name : names)
-    text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
 /// A small /metrics page: a gauge, a counter and a histogram.
 const std::string sample_page = R"(# HELP parley_open_connections Open.
 # TYPE parley_open_connections gauge

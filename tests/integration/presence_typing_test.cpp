@@ -11,6 +11,7 @@
 #include "tests/integration/running_node.hpp"
 #include "tests/support/accounts.hpp"
 #include "tests/support/json_body.hpp"
+#include "tests/support/live_frames.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace parley::testing;
@@ -38,39 +39,12 @@ struct acquaintances {
   }
 };
 
-/// A predicate for {"type":"presence","user_id":user,"status":status}.
-ws_client::message_predicate presence_is(std::int64_t user,
-                                         const std::string& status) {
-  return [user, status](const std::string& text) {
-    auto frame = parse_json(text);
-    return type_of(frame) == "presence" &&
-           int_member(frame, "user_id") == user &&
-           string_member(frame, "status") == status;
-  };
-}
-
-/// A predicate for {"type":"typing","sender_id":sender,"state":state}.
-ws_client::message_predicate typing_is(std::int64_t sender,
-                                       const std::string& state) {
-  return [sender, state](const std::string& text) {
-    auto frame = parse_json(text);
-    return type_of(frame) == "typing" &&
-           int_member(frame, "sender_id") == sender &&
-           string_member(frame, "state") == state;
-  };
-}
-
 /// Sends a message on an acking connection and waits for its message_sent
 /// (presence frames may come before it).
 void send_message(ws_client& ws, std::int64_t recipient,
                   const std::string& text) {
   ws.send_text(private_message(recipient, text));
   REQUIRE(ws.read_until(json_type_is("message_sent"), frame_timeout));
-}
-
-std::string typing(std::int64_t recipient, const std::string& state) {
-  return R"({"type":"typing","recipient_id":)" + std::to_string(recipient) +
-         R"(,"state":")" + state + R"("})";
 }
 
 } // namespace
@@ -133,11 +107,11 @@ TEST_CASE("typing reaches the recipient's connections only, start and stop") {
   auto alice_tab = people.connect(people.alice);
   auto bob = people.connect(people.bob);
   auto carol = people.connect(people.carol);
-  bob->send_text(typing(people.alice.id, "start"));
+  bob->send_text(typing_frame(people.alice.id, "start"));
   CHECK(alice->read_until(typing_is(people.bob.id, "start"), frame_timeout));
   CHECK(
       alice_tab->read_until(typing_is(people.bob.id, "start"), frame_timeout));
-  bob->send_text(typing(people.alice.id, "stop"));
+  bob->send_text(typing_frame(people.alice.id, "stop"));
   CHECK(alice->read_until(typing_is(people.bob.id, "stop"), frame_timeout));
   // Nothing of it reached Carol or Bob himself: a message to Carol is the
   // next thing she sees that is not presence.
@@ -161,13 +135,13 @@ TEST_CASE("a start with no stop ends by itself, and a closed connection "
   acquaintances people;
   auto alice = people.connect(people.alice);
   auto bob = people.connect(people.bob);
-  bob->send_text(typing(people.alice.id, "start"));
+  bob->send_text(typing_frame(people.alice.id, "start"));
   REQUIRE(alice->read_until(typing_is(people.bob.id, "start"), frame_timeout));
   auto started = std::chrono::steady_clock::now();
   REQUIRE(alice->read_until(typing_is(people.bob.id, "stop"), frame_timeout));
   // The server's expiry, not an early stop (it is 5 s).
   CHECK(std::chrono::steady_clock::now() - started >= 4s);
-  bob->send_text(typing(people.alice.id, "start"));
+  bob->send_text(typing_frame(people.alice.id, "start"));
   REQUIRE(alice->read_until(typing_is(people.bob.id, "start"), frame_timeout));
   bob->close();
   CHECK(alice->read_until(typing_is(people.bob.id, "stop"), frame_timeout));
@@ -180,7 +154,7 @@ TEST_CASE("typing frames beyond the rate limit are dropped, and a bad one "
   auto bob = people.connect(people.bob);
   constexpr int sent = 30;
   for (int i = 0; i < sent; ++i)
-    bob->send_text(typing(people.alice.id, "start"));
+    bob->send_text(typing_frame(people.alice.id, "start"));
   send_message(*bob, people.alice.id, "after the burst");
   int starts = 0;
   auto marker = alice->read_until(
@@ -211,7 +185,7 @@ TEST_CASE("a plain connection gets neither presence nor typing frames") {
   acquaintances people;
   auto alice = connect_with_header(people.node, people.alice);
   auto bob = people.connect(people.bob);
-  bob->send_text(typing(people.alice.id, "start"));
+  bob->send_text(typing_frame(people.alice.id, "start"));
   send_message(*bob, people.alice.id, "plain");
   // The first frame Alice gets is the message: no presence, no typing.
   CHECK(type_of(next_frame(*alice)) == "incoming_message");

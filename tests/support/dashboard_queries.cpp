@@ -168,6 +168,13 @@ std::set<std::string> missing_names(const std::vector<std::string>& queries,
   return missing;
 }
 
+std::string joined(const std::set<std::string>& names) {
+  std::string text;
+  for (const auto& name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
 std::map<std::string, std::string> test_variables() {
   return {
       {"job", prometheus_job}, {"instance", ".*"}, {"__rate_interval", "10s"}};

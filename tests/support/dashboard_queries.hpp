@@ -53,6 +53,9 @@ std::vector<std::string> queries_of(const dashboard& board, Include include) {
 std::set<std::string> missing_names(const std::vector<std::string>& queries,
                                     const std::set<std::string>& exported);
 
+/// `names` as one comma-separated line, for failure messages.
+std::string joined(const std::set<std::string>& names);
+
 /// What Grafana would put for the dashboard's variables when every node of
 /// the test Prometheus's job is selected. 10 s holds several 1 s scrapes,
 /// so rate() has two samples to work with.
